@@ -1,0 +1,91 @@
+"""Saving and loading a trained network without pickle (chapter 9).
+
+A model file is a NumPy ``.npz`` archive holding plain arrays only:
+
+- ``format``: the text "nnlib-model" and a format version, so foreign files are recognised;
+- ``architecture``: JSON text listing each layer's type and constructor arguments;
+- one array per parameter, named like ``0.W`` (layer index, parameter name).
+
+Loading uses ``np.load(..., allow_pickle=False)``, so a model file can never run code, and
+checks every array's shape against the architecture.
+"""
+
+import json
+import zipfile
+
+import numpy as np
+
+from nnlib.layers import LAYER_TYPES
+from nnlib.network import Sequential
+
+FORMAT = "nnlib-model"
+FORMAT_VERSION = 1
+
+
+class ModelFileError(ValueError):
+    """A file is not a readable nnlib model."""
+
+
+def save(model, path):
+    """Save a Sequential network (architecture and parameters) to ``path`` (an .npz file)."""
+    architecture = [{"type": type(layer).__name__, **layer.config()} for layer in model.layers]
+    for entry in architecture:
+        if entry["type"] not in LAYER_TYPES:
+            raise TypeError(
+                f"Cannot save a {entry['type']} layer: nnlib.io knows only {sorted(LAYER_TYPES)}."
+            )
+    arrays = {name: value for name, value, _ in model.named_parameters()}
+    np.savez(
+        path,
+        format=np.array(f"{FORMAT} {FORMAT_VERSION}"),
+        architecture=np.array(json.dumps(architecture)),
+        dtype=np.array(str(model.dtype)),
+        **arrays,
+    )
+
+
+def load(path):
+    """Load a network saved with ``save``. Raises ModelFileError for a corrupt or foreign file."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            contents = {key: archive[key] for key in archive.files}
+    except FileNotFoundError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
+        raise ModelFileError(
+            f"{path} is not a readable nnlib model file ({error}). It may be truncated or "
+            "corrupt: save the model again."
+        ) from error
+    if str(contents.get("format", "")) != f"{FORMAT} {FORMAT_VERSION}":
+        raise ModelFileError(
+            f"{path} is a NumPy archive but not an nnlib model (format "
+            f"{str(contents.get('format', 'missing'))!r}). Load it with np.load instead."
+        )
+    try:
+        architecture = json.loads(str(contents["architecture"]))
+        dtype = np.dtype(str(contents["dtype"]))
+        layers = [_build_layer(entry, dtype) for entry in architecture]
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelFileError(f"{path}: cannot rebuild the network's layers ({error}).") from error
+    model = Sequential(*layers)
+    for name, value, _ in model.named_parameters():
+        if name not in contents or contents[name].shape != value.shape:
+            found = contents[name].shape if name in contents else "nothing"
+            raise ModelFileError(
+                f"{path}: parameter {name} should have shape {value.shape}, found {found}."
+            )
+        value[...] = contents[name]
+    return model
+
+
+def _build_layer(entry, dtype):
+    entry = dict(entry)
+    kind = entry.pop("type")
+    if kind not in LAYER_TYPES:
+        raise ValueError(f"unknown layer type {kind!r}")
+    if kind == "Dense":  # the weights come from the file, so skip the random draw
+        init = entry.pop("init", "xavier")
+        layer = LAYER_TYPES[kind](**entry, init="zeros", dtype=dtype)
+        layer.init = init
+        return layer
+    return LAYER_TYPES[kind](**entry)

@@ -1,0 +1,187 @@
+"""Optimizers: rules for the step θ ← θ − (something) (chapters 5 and 8).
+
+An optimizer is made from a list of (value, gradient) array pairs — ``model.parameters()``
+gives them — and ``step()`` updates every value *in place* from its gradient:
+
+- ``SGD``: θ ← θ − α·g, optionally with momentum: v ← μ·v + g, θ ← θ − α·v;
+- ``RMSProp``: s ← ρ·s + (1 − ρ)·g², θ ← θ − α·g / (√s + ε);
+- ``Adam``: momentum and RMSProp together, with bias correction for the zero start.
+
+``weight_decay`` adds L2 regularisation: it adds λ·θ to every gradient (chapter 10).
+
+One trap is handled here. Where a gradient is exactly zero for a long time (a "dead" ReLU unit),
+the running averages (velocity, mean square, Adam's m and v) shrink geometrically, and after a few
+hundred steps they reach float32's *subnormal* range (below 1.2e-38), where most CPUs compute many
+times slower: an epoch can take three times as long. So every ``FLUSH_EVERY`` steps we set state
+entries below ``FLUSH_BELOW`` to exactly zero. A moment of 1e-20 moves no weight, and an entry
+needs far more than 32 steps to fall from 1e-20 to 1e-38, so none ever gets there; sweeping only
+every 32 steps keeps the cost of the guard near zero.
+"""
+
+import numpy as np
+
+FLUSH_EVERY = 32
+FLUSH_BELOW = 1e-20
+
+
+def _flush_tiny(state):
+    """Set entries of ``state`` smaller in size than FLUSH_BELOW to exactly 0, in place."""
+    state[np.abs(state) < FLUSH_BELOW] = 0
+
+
+class Optimizer:
+    """Base class. params: list of (value, gradient) pairs; lr: the learning rate α.
+
+    Subclasses say which state arrays are running averages in ``moments`` (they are flushed, see
+    the module docstring), create them in ``init_state`` and apply one update in ``update``.
+    """
+
+    moments = ()
+
+    def __init__(self, params, lr, weight_decay=0.0):
+        self.params = list(params)
+        for pair in self.params:
+            if not (isinstance(pair, tuple) and len(pair) == 2):
+                raise TypeError(
+                    "An optimizer takes a list of (value, gradient) pairs: pass model.parameters()."
+                )
+        if not lr > 0:
+            raise ValueError(f"The learning rate must be positive, got {lr}.")
+        if weight_decay < 0:
+            raise ValueError(f"weight_decay must be zero or positive, got {weight_decay}.")
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.steps = 0
+        self.state = [self.init_state(value) for value, _ in self.params]
+
+    def init_state(self, value):
+        """Per-parameter memory (e.g. a velocity), same shape as ``value``."""
+        return {}
+
+    def step(self):
+        """Update every parameter in place from its current gradient."""
+        self.steps += 1
+        for (value, grad), state in zip(self.params, self.state):
+            if self.weight_decay:
+                grad = grad + self.weight_decay * value
+            self.update(value, grad, state)
+        if self.steps % FLUSH_EVERY == 0:
+            for state in self.state:
+                for name in self.moments:
+                    _flush_tiny(state[name])
+
+    def update(self, value, grad, state):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}(lr={self.lr})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum μ.
+
+    Without momentum: θ ← θ − α·g. With momentum: v ← μ·v + g; θ ← θ − α·v, so steps keep
+    part of their previous direction and build up speed along consistent slopes.
+    """
+
+    @property
+    def moments(self):
+        return ("v",) if self.momentum else ()
+
+    def __init__(self, params, lr=0.01, momentum=0.0, weight_decay=0.0):
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum}.")
+        self.momentum = momentum
+        super().__init__(params, lr, weight_decay)
+
+    def init_state(self, value):
+        return {"v": np.zeros_like(value)} if self.momentum else {}
+
+    def update(self, value, grad, state):
+        if not self.momentum:
+            value -= self.lr * grad
+            return
+        v = state["v"]
+        v *= self.momentum
+        v += grad
+        value -= self.lr * v
+
+    def __repr__(self):
+        return f"SGD(lr={self.lr}, momentum={self.momentum})"
+
+
+class RMSProp(Optimizer):
+    """RMSProp: divide each step by a running root-mean-square of recent gradients.
+
+    s ← ρ·s + (1 − ρ)·g²; θ ← θ − α·g / (√s + ε). Parameters with large gradients take smaller
+    steps and those with small gradients larger ones.
+    """
+
+    moments = ("s",)
+
+    def __init__(self, params, lr=0.001, rho=0.9, eps=1e-8, weight_decay=0.0):
+        self.rho, self.eps = rho, eps
+        super().__init__(params, lr, weight_decay)
+
+    def init_state(self, value):
+        return {"s": np.zeros_like(value)}
+
+    def update(self, value, grad, state):
+        s = state["s"]
+        s *= self.rho
+        s += (1 - self.rho) * grad * grad
+        value -= self.lr * grad / (np.sqrt(s) + self.eps)
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015): momentum on the gradient, RMSProp on its square.
+
+    The textbook form, with t counting steps from 1:
+
+        m ← β₁·m + (1 − β₁)·g          v ← β₂·v + (1 − β₂)·g²
+        m̂ = m / (1 − β₁ᵗ)              v̂ = v / (1 − β₂ᵗ)
+        θ ← θ − α·m̂ / (√v̂ + ε)
+
+    The bias corrections m̂ and v̂ undo the pull towards zero of starting m and v at zero.
+
+    Speed: every line above is a pass over arrays as long as θ, and Adam's passes cost about as
+    much as the network's own backward pass. So we store the averages without their (1 − β)
+    factors, M = m / (1 − β₁) and V = v / (1 − β₂), updated as M ← β₁·M + g and V ← β₂·V + g²,
+    and fold all the constant factors into two scalars:
+
+        θ ← θ − α̂·M / (√V + ε̂),  with c = √((1 − β₂) / (1 − β₂ᵗ)),
+                                       α̂ = α·(1 − β₁) / ((1 − β₁ᵗ)·c),  ε̂ = ε / c.
+
+    Multiplying out gives exactly the textbook step, with 10 passes instead of 16.
+    """
+
+    moments = ("M", "V")
+
+    def __init__(self, params, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        super().__init__(params, lr, weight_decay)
+
+    def init_state(self, value):
+        # "scratch" is working memory for the update, reused every step to avoid allocations.
+        return {
+            "M": np.zeros_like(value),
+            "V": np.zeros_like(value),
+            "scratch": np.empty_like(value),
+        }
+
+    def update(self, value, grad, state):
+        M, V, scratch = state["M"], state["V"], state["scratch"]
+        b1, b2, t = self.beta1, self.beta2, self.steps
+        M *= b1  # M ← β₁·M + g
+        M += grad
+        V *= b2  # V ← β₂·V + g²
+        V += np.multiply(grad, grad, out=scratch)
+        c = ((1 - b2) / (1 - b2**t)) ** 0.5  # Python floats keep float32 arrays float32
+        lr_hat = self.lr * (1 - b1) / ((1 - b1**t) * c)
+        np.sqrt(V, out=scratch)  # θ ← θ − α̂·M / (√V + ε̂)
+        scratch += self.eps / c
+        np.divide(M, scratch, out=scratch)
+        value -= np.multiply(scratch, lr_hat, out=scratch)
+
+
+OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSProp, "adam": Adam}

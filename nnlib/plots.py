@@ -1,0 +1,442 @@
+"""The book's figures and animations, in one consistent style (all chapters).
+
+Every function draws one kind of figure with a title and labelled axes and returns the
+matplotlib Figure (animations return HTML that plays in a notebook and on the static website).
+Colours come from the Okabe–Ito palette, which stays distinguishable with colour-blindness,
+on a white background that reads the same in light and dark mode.
+
+This module imports matplotlib; the rest of nnlib does not need it.
+"""
+
+import hashlib
+import re
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import animation
+
+from nnlib import activations as act
+
+# Okabe & Ito (2008): a palette that colour-blind readers can tell apart.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+STYLE = {
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "figure.dpi": 100,
+    "figure.figsize": (6.4, 4.0),
+    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 11,
+    "legend.frameon": False,
+    "lines.linewidth": 2.2,
+    "image.cmap": "viridis",
+    "animation.embed_limit": 40,  # MB of frames in one animation
+}
+
+
+def use_style():
+    """Use the book's figure style for every later plot in this session."""
+    mpl.rcParams.update(STYLE)
+
+
+def _styled(function):
+    """Run a plotting function inside the book's style, whatever the global settings."""
+
+    def wrapper(*args, **kwargs):
+        with mpl.rc_context(STYLE):
+            return function(*args, **kwargs)
+
+    wrapper.__name__, wrapper.__doc__ = function.__name__, function.__doc__
+    wrapper.__wrapped__ = function
+    return wrapper
+
+
+# -- functions and their derivatives (chapters 2 and 5) --------------------------------------
+
+
+@_styled
+def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu"), z=None):
+    """One panel per activation name: the function and its derivative over z.
+
+    names: keys of ``activations.ACTIVATIONS``. z: the inputs to plot, default −5 to 5.
+    """
+    z = np.linspace(-5, 5, 401) if z is None else np.asarray(z)
+    fig, axes = plt.subplots(1, len(names), figsize=(3.3 * len(names), 3.3), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        f, df = (
+            act.get_activation(name, alpha=0.1)
+            if name == "leaky_relu"
+            else act.get_activation(name)
+        )
+        ax.plot(z, f(z), label=f"{name}(z)")
+        ax.plot(z, df(z), linestyle="--", label="derivative")
+        ax.axhline(0, color="#888888", linewidth=0.8)
+        ax.axvline(0, color="#888888", linewidth=0.8)
+        title = "leaky_relu (α = 0.1)" if name == "leaky_relu" else name
+        ax.set(title=title, xlabel="z (pre-activation)", ylabel="value")
+        ax.legend(loc="upper left", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+@_styled
+def plot_function(f, x, title, xlabel="x", ylabel="f(x)", derivative=None, ax=None):
+    """Plot y = f(x) (and optionally its derivative) on one axis. Returns the Figure."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
+    ax.plot(x, f(x), label=ylabel)
+    if derivative is not None:
+        ax.plot(x, derivative(x), linestyle="--", label="derivative")
+        ax.legend()
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    return fig
+
+
+# -- networks (chapters 1 and 3) -------------------------------------------------------------
+
+
+@_styled
+def draw_network(sizes, title="A feed-forward network", labels=None, max_drawn=8):
+    """Draw neurons as circles in columns (input left) and every connection as a line.
+
+    sizes: neurons per layer, e.g. [3, 4, 2]. labels: a caption under each column.
+    Layers wider than max_drawn are drawn with max_drawn neurons and a "⋮" with the true count.
+    """
+    sizes = list(sizes)
+    fig, ax = plt.subplots(figsize=(1.9 * len(sizes) + 1, 3.6))
+    drawn = [min(n, max_drawn) for n in sizes]
+    tallest = max(drawn)
+    positions = []
+    for column, n in enumerate(drawn):
+        ys = np.linspace(-(n - 1) / 2, (n - 1) / 2, n) if n > 1 else np.zeros(1)
+        positions.append([(column, y) for y in ys])
+    for left, right in zip(positions[:-1], positions[1:]):
+        for x0, y0 in left:
+            for x1, y1 in right:
+                ax.plot([x0, x1], [y0, y1], color="#9a9a9a", linewidth=0.7, zorder=1)
+    for column, (layer, n) in enumerate(zip(positions, sizes)):
+        colour = (
+            PALETTE[0] if column == 0 else PALETTE[2] if column == len(sizes) - 1 else PALETTE[1]
+        )
+        xs, ys = zip(*layer)
+        ax.scatter(xs, ys, s=420, color=colour, edgecolor="black", linewidth=1, zorder=2)
+        if n > max_drawn:
+            ax.text(column + 0.28, 0, f"⋮\n{n}", ha="left", va="center", fontsize=10)
+    default = ["input"] + ["hidden"] * (len(sizes) - 2) + ["output"]
+    for column, caption in enumerate(labels or default):
+        ax.text(column, -tallest / 2 - 0.6, f"{caption}\n({sizes[column]})", ha="center", va="top")
+    ax.set(title=title, xlim=(-0.6, len(sizes) - 0.4), ylim=(-tallest / 2 - 1.6, tallest / 2 + 0.5))
+    ax.set_xlabel("layer (data flows left to right)")
+    ax.set_ylabel("neurons")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return fig
+
+
+# -- training (chapters 7, 8 and 9) ----------------------------------------------------------
+
+
+@_styled
+def plot_history(history, title="Training history"):
+    """Loss (and accuracy, if recorded) per epoch, training and validation side by side.
+
+    history: the dict returned by ``training.fit``.
+    """
+    metrics = [m for m in ("loss", "accuracy") if m in history]
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.2 * len(metrics), 3.6), squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
+        epochs = np.arange(1, len(history[metric]) + 1)
+        ax.plot(epochs, history[metric], label="training")
+        if f"val_{metric}" in history:
+            ax.plot(epochs, history[f"val_{metric}"], label="validation")
+        ax.set(title=f"{title}: {metric}", xlabel="epoch", ylabel=metric)
+        ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+@_styled
+def plot_decision_boundary(model, X, y, title="Decision boundary", ax=None, resolution=200):
+    """Colour the plane by the class the model predicts, with the data points on top.
+
+    model: maps (m, 2) inputs to (m, k) scores, or (m, 1) probabilities for two classes.
+    X: (n, 2) points; y: (n,) labels.
+    """
+    from nnlib.metrics import predicted_classes
+    from nnlib.training import predict
+
+    X, y = np.asarray(X), np.asarray(y)
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(5, 4.4))
+    pad = 0.1 * (X.max(axis=0) - X.min(axis=0))
+    (x_min, y_min), (x_max, y_max) = X.min(axis=0) - pad, X.max(axis=0) + pad
+    gx, gy = np.meshgrid(
+        np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution)
+    )
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    classes = predicted_classes(predict(model, grid)).reshape(gx.shape)
+    k = int(max(classes.max(), y.max())) + 1
+    colours = mpl.colors.ListedColormap(PALETTE[:k])
+    ax.contourf(gx, gy, classes, levels=np.arange(k + 1) - 0.5, cmap=colours, alpha=0.25)
+    ax.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=y,
+        cmap=colours,
+        vmin=-0.5,
+        vmax=k - 0.5,
+        s=14,
+        edgecolor="black",
+        linewidth=0.3,
+    )
+    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
+    ax.grid(False)
+    fig.tight_layout()
+    return fig
+
+
+@_styled
+def plot_confusion_matrix(matrix, class_names=None, title="Confusion matrix"):
+    """Show counts C[i, j] (true class i predicted as j) as a heat map, numbers written in."""
+    matrix = np.asarray(matrix)
+    k = len(matrix)
+    names = class_names or [str(i) for i in range(k)]
+    fig, ax = plt.subplots(figsize=(0.55 * k + 2.6, 0.55 * k + 1.8))
+    image = ax.imshow(matrix, cmap="Blues")
+    for i in range(k):
+        for j in range(k):
+            dark = matrix[i, j] > matrix.max() / 2
+            ax.text(
+                j,
+                i,
+                str(matrix[i, j]),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if dark else "black",
+            )
+    ax.set(
+        title=title, xlabel="predicted class", ylabel="true class", xticks=range(k), yticks=range(k)
+    )
+    ax.set_xticklabels(names, rotation=45 if max(map(len, names)) > 2 else 0, ha="right")
+    ax.set_yticklabels(names)
+    ax.grid(False)
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="count")
+    fig.tight_layout()
+    return fig
+
+
+# -- images (chapter 9) ----------------------------------------------------------------------
+
+
+@_styled
+def plot_images(images, labels=None, title="Images", ncols=10, cmap="gray_r", symmetric=False):
+    """A grid of images: (n, h, w), each captioned with its label if labels are given.
+
+    symmetric=True centres the colour map on zero (for weights, which can be negative).
+    """
+    images = np.asarray(images)
+    n = len(images)
+    ncols = min(ncols, n)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.25 * nrows + 0.5), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        limit = np.abs(images[i]).max() if symmetric else None
+        ax.imshow(images[i], cmap=cmap, vmin=-limit if symmetric else None, vmax=limit)
+        if labels is not None:
+            ax.set_title(str(labels[i]), fontsize=9, fontweight="normal")
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def plot_weights(W, image_shape, n=16, title="First-layer weights"):
+    """Show the first n columns of W: (h·w, n_hidden) as h×w images: what each neuron looks for.
+
+    Blue-red colours: red for positive weights, blue for negative, white for zero.
+    """
+    W = np.asarray(W)
+    columns = W[:, :n].T.reshape(-1, *image_shape)
+    return plot_images(
+        columns,
+        [f"neuron {i}" for i in range(len(columns))],
+        title,
+        ncols=8,
+        cmap="RdBu_r",
+        symmetric=True,
+    )
+
+
+@_styled
+def plot_predictions(images, probabilities, labels, class_names=None, title="Predictions"):
+    """For each image: the picture and a bar chart of the predicted class probabilities.
+
+    images: (n, h, w); probabilities: (n, k); labels: (n,) true classes. The true class's bar
+    is green when the prediction is right and orange otherwise.
+    """
+    images, probabilities = np.asarray(images), np.asarray(probabilities)
+    n, k = probabilities.shape
+    names = class_names or [str(i) for i in range(k)]
+    fig, axes = plt.subplots(
+        n, 2, figsize=(7.5, 1.5 * n + 0.6), squeeze=False, gridspec_kw={"width_ratios": [1, 3]}
+    )
+    for i in range(n):
+        picture, bars = axes[i]
+        picture.imshow(images[i], cmap="gray_r")
+        picture.axis("off")
+        predicted = int(np.argmax(probabilities[i]))
+        colours = [PALETTE[5]] * k
+        colours[labels[i]] = PALETTE[2] if predicted == labels[i] else PALETTE[1]
+        bars.bar(range(k), probabilities[i], color=colours)
+        bars.set_ylim(0, 1)
+        bars.set_xticks(range(k))
+        bars.set_xticklabels(names, fontsize=8, rotation=30 if max(map(len, names)) > 2 else 0)
+        bars.set_ylabel("probability", fontsize=8)
+        verdict = "right" if predicted == labels[i] else "wrong"
+        bars.set_title(
+            f"true: {names[labels[i]]}, predicted: {names[predicted]} ({verdict})",
+            fontsize=9,
+            fontweight="normal",
+        )
+    axes[-1, 1].set_xlabel("class")
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+# -- gradient descent pictures and animations (chapters 5 and 8) -----------------------------
+
+
+def gradient_descent_path(grad, start, lr, steps):
+    """The points visited by θ ← θ − lr·∇f(θ), start included: (steps + 1, d) for start: (d,)."""
+    path = [np.asarray(start, dtype=np.float64)]
+    for _ in range(steps):
+        path.append(path[-1] - lr * np.asarray(grad(path[-1]), dtype=np.float64))
+    return np.array(path)
+
+
+@_styled
+def plot_paths_2d(f, paths, xlim, ylim, title="Paths on a loss surface", levels=30):
+    """Contour lines of f(x, y) with one path per entry of ``paths`` (name → (steps, 2) points)."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    gx, gy = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 300))
+    contour = ax.contourf(gx, gy, f(gx, gy), levels=levels, cmap="Greys", alpha=0.6)
+    fig.colorbar(contour, ax=ax, label="f(x, y)")
+    for (name, path), colour in zip(paths.items(), PALETTE):
+        path = np.asarray(path)
+        ax.plot(path[:, 0], path[:, 1], marker="o", markersize=3, color=colour, label=name)
+    ax.set(title=title, xlabel="x", ylabel="y", xlim=xlim, ylim=ylim)
+    ax.legend(loc="upper right")
+    ax.grid(False)
+    return fig
+
+
+def animation_html(anim, name, alt, fps=None):
+    """Turn a matplotlib animation into HTML that plays offline on the static website.
+
+    Matplotlib's player (``to_jshtml``) links an icon font from a CDN and gives its frames no
+    alt text and a random id. We replace the icons with plain characters, add ``alt`` to the
+    image, and derive the id from ``name``, so the same animation always gives the same HTML.
+    Returns an IPython HTML object (displayed as the animation in a notebook).
+    """
+    from IPython.display import HTML
+
+    html = anim.to_jshtml(fps=fps, default_mode="once")
+    plt.close(anim._fig)
+    random_id = re.search(r'id="_anim_img([0-9a-f]+)"', html).group(1)
+    stable_id = hashlib.sha256(name.encode()).hexdigest()[:16]
+    html = html.replace(random_id, stable_id)
+    html = re.sub(r'<link rel="stylesheet"[^>]*font-awesome[^>]*>\s*', "", html)
+    icons = {
+        "fa fa-minus": "−",
+        "fa fa-fast-backward": "⏮",
+        "fa fa-step-backward": "◀|",
+        "fa fa-play fa-flip-horizontal": "◀",
+        "fa fa-pause": "❚❚",
+        "fa fa-play": "▶",
+        "fa fa-step-forward": "|▶",
+        "fa fa-fast-forward": "⏭",
+        "fa fa-plus": "+",
+    }
+    for icon, text in icons.items():
+        html = html.replace(f'<i class="{icon}"></i>', f'<span aria-hidden="true">{text}</span>')
+    alt_text = alt.replace('"', "&quot;")
+    html = html.replace(
+        f'<img id="_anim_img{stable_id}">',
+        f'<img id="_anim_img{stable_id}" alt="{alt_text}" role="img">',
+    )
+    return HTML(html)
+
+
+@_styled
+def animate_gradient_descent_1d(f, grad, start, lr, steps, xlim, title, name, alt):
+    """Animate θ ← θ − lr·f'(θ) on the curve y = f(x): one frame per step.
+
+    Returns HTML (see ``animation_html``); name: a unique id; alt: the text for screen readers.
+    """
+    path = gradient_descent_path(grad, [start], lr, steps)[:, 0]
+    x = np.linspace(*xlim, 400)
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    ax.plot(x, f(x), color=PALETTE[0], label="f(x)")
+    (trail,) = ax.plot(
+        [], [], color=PALETTE[3], marker="o", markersize=4, linewidth=1, label="steps"
+    )
+    (point,) = ax.plot([], [], color=PALETTE[3], marker="o", markersize=10)
+    label = ax.text(0.02, 0.95, "", transform=ax.transAxes, va="top")
+    ax.set(title=title, xlabel="x", ylabel="f(x)", xlim=xlim)
+    ax.legend(loc="upper right")
+
+    def draw(i):
+        trail.set_data(path[: i + 1], f(path[: i + 1]))
+        point.set_data([path[i]], [f(path[i])])
+        label.set_text(f"step {i}: x = {path[i]:.3f}, f(x) = {f(path[i]):.3f}")
+        return trail, point, label
+
+    anim = animation.FuncAnimation(fig, draw, frames=len(path), interval=300, blit=True)
+    return animation_html(anim, name, alt)
+
+
+@_styled
+def animate_gradient_descent_2d(f, grad, start, lr, steps, xlim, ylim, title, name, alt):
+    """Animate gradient descent on a surface f(x, y), seen from above as contour lines.
+
+    grad: maps a point (2,) to the gradient (2,). Returns HTML (see ``animation_html``).
+    """
+    path = gradient_descent_path(grad, start, lr, steps)
+    fig, ax = plt.subplots(figsize=(6, 4.6))
+    gx, gy = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 300))
+    contour = ax.contourf(gx, gy, f(gx, gy), levels=30, cmap="Greys", alpha=0.6)
+    fig.colorbar(contour, ax=ax, label="f(x, y)")
+    (trail,) = ax.plot([], [], color=PALETTE[3], marker="o", markersize=3, linewidth=1.2)
+    label = ax.text(
+        0.02,
+        0.96,
+        "",
+        transform=ax.transAxes,
+        va="top",
+        bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
+    )
+    ax.set(title=title, xlabel="x", ylabel="y", xlim=xlim, ylim=ylim)
+    ax.grid(False)
+
+    def draw(i):
+        trail.set_data(path[: i + 1, 0], path[: i + 1, 1])
+        label.set_text(f"step {i}: f = {f(*path[i]):.3f}")
+        return trail, label
+
+    anim = animation.FuncAnimation(fig, draw, frames=len(path), interval=200, blit=True)
+    return animation_html(anim, name, alt)

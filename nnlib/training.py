@@ -1,0 +1,223 @@
+"""The training loop (chapter 7): initialise, then repeat forward, loss, backward, update.
+
+``fit`` runs that loop over shuffled mini-batches for a number of epochs and returns a history;
+``evaluate`` measures loss and accuracy on held-out data; ``predict`` runs the network in
+evaluation mode. Nothing here loops over samples: every step handles a whole batch.
+"""
+
+import math
+import sys
+import time
+
+import numpy as np
+
+from nnlib import losses as losses_module
+from nnlib._validate import as_batch, check_finite, check_labels, unknown_name
+from nnlib.layers import Dense, Sigmoid, Softmax
+from nnlib.metrics import accuracy, predicted_classes, true_classes
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite during training."""
+
+
+def _as_loss(loss):
+    if isinstance(loss, str):
+        if loss not in losses_module.LOSSES:
+            raise unknown_name("loss", loss, losses_module.LOSSES)
+        return losses_module.LOSSES[loss]()
+    return loss
+
+
+def _check_output_fits_loss(model, loss):
+    """Catch the classic silent mistakes of pairing a network's last layer with a loss."""
+    last = model.layers[-1] if model.layers else None
+    if isinstance(loss, losses_module.SoftmaxCrossEntropyLoss) and isinstance(last, Softmax):
+        raise ValueError(
+            "The network ends in a Softmax layer, but SoftmaxCrossEntropyLoss applies softmax "
+            "itself (it expects logits), so softmax would be applied twice. Remove the final "
+            "Softmax layer, or use CrossEntropyLoss, which expects probabilities."
+        )
+    if isinstance(loss, losses_module.CrossEntropyLoss) and not isinstance(last, Softmax):
+        raise ValueError(
+            f"CrossEntropyLoss expects probabilities, but the network ends in {last!r}, whose "
+            "outputs are not. End the network with a Softmax layer, or use "
+            "SoftmaxCrossEntropyLoss on the logits."
+        )
+    if isinstance(loss, losses_module.BinaryCrossEntropyLoss) and not isinstance(last, Sigmoid):
+        raise ValueError(
+            f"BinaryCrossEntropyLoss expects probabilities in (0, 1), but the network ends in "
+            f"{last!r}. End the network with a Sigmoid layer."
+        )
+
+
+def _prepare_inputs(model, X, name="X"):
+    """X as a finite 2-D array of the model's width and dtype (checked once, not per batch)."""
+    X = as_batch(X, name=name, n_features=model.input_width(), where="The network")
+    check_finite(X, name)
+    return X.astype(model.dtype, copy=False)
+
+
+def _prepare_targets(model, loss, X, y, name="y"):
+    """Check the targets against the data and the network's output width."""
+    y = np.asarray(y)
+    if len(y) != len(X):
+        raise ValueError(
+            f"{name} has {len(y)} targets but there are {len(X)} samples; they must match."
+        )
+    widths = [layer.n_out for layer in model.layers if isinstance(layer, Dense)]
+    if isinstance(loss, (losses_module.SoftmaxCrossEntropyLoss, losses_module.CrossEntropyLoss)):
+        if y.ndim == 1:
+            return check_labels(y, len(X), widths[-1] if widths else None, name)
+    check_finite(y, name)
+    return y
+
+
+def fit(
+    model,
+    X,
+    y,
+    loss,
+    optimizer,
+    epochs=10,
+    batch_size=32,
+    validation_data=None,
+    rng=None,
+    patience=None,
+    verbose=False,
+    progress=False,
+):
+    """Train ``model`` on (X, y) with mini-batch gradient descent; return the history.
+
+    X: (n, d) inputs; y: (n,) labels or (n, k) targets. loss: a loss object or its name in
+    ``losses.LOSSES``. optimizer: built from ``model.parameters()``. epochs: passes over the
+    data. batch_size: samples per step. validation_data: (X_val, y_val), evaluated after each
+    epoch. rng: seed or Generator for the shuffling. patience: stop when the validation loss has
+    not improved for this many epochs, and restore the best parameters. verbose: print one line
+    per epoch. progress: show a progress bar within each epoch.
+
+    Returns a dict of per-epoch lists: "loss" (mean over the epoch's batches), "accuracy" (for
+    classification losses), "val_loss" and "val_accuracy" (with validation_data), and "time"
+    (seconds); plus "best_epoch" when patience is set.
+    Raises TrainingDiverged if the loss becomes NaN or infinite.
+    """
+    loss = _as_loss(loss)
+    _check_output_fits_loss(model, loss)
+    if not any(value is model.theta for value, _ in optimizer.params):
+        raise ValueError(
+            "The optimizer does not hold this network's parameters. Build it from them: "
+            "e.g. Adam(model.parameters()). (A rebuilt network needs a new optimizer.)"
+        )
+    if patience is not None and validation_data is None:
+        raise ValueError(
+            "Early stopping (patience=...) watches the validation loss: pass validation_data."
+        )
+    X = _prepare_inputs(model, X)
+    y = _prepare_targets(model, loss, X, y)
+    if validation_data is not None:
+        X_val = _prepare_inputs(model, validation_data[0], "X_val")
+        y_val = _prepare_targets(model, loss, X_val, validation_data[1], "y_val")
+    rng = np.random.default_rng(rng)
+    classification = loss.is_classification
+    history = {"loss": [], "time": []}
+    if classification:
+        history["accuracy"] = []
+    best_loss, best_theta, waited = math.inf, None, 0
+    was_training = model.training
+    model.train()
+    n = len(X)
+    n_batches = math.ceil(n / batch_size)
+    for epoch in range(1, epochs + 1):
+        started = time.perf_counter()
+        order = rng.permutation(n)
+        loss_sum, correct = 0.0, 0
+        for b in range(n_batches):
+            index = order[b * batch_size : (b + 1) * batch_size]
+            X_batch, y_batch = X[index], y[index]
+            outputs = model.forward(X_batch)
+            batch_loss = loss.forward(outputs, y_batch)
+            if not math.isfinite(batch_loss):
+                model.train(was_training)
+                raise TrainingDiverged(
+                    f"The loss became {batch_loss} in epoch {epoch}, batch {b + 1}. The steps "
+                    f"are probably too large: lower the learning rate (now {optimizer.lr}) or "
+                    "scale the inputs to a small range (e.g. [0, 1] or mean 0, std 1)."
+                )
+            model.backward(loss.backward())
+            optimizer.step()
+            loss_sum += batch_loss * len(index)
+            if classification:
+                correct += int(
+                    np.count_nonzero(predicted_classes(outputs) == true_classes(y_batch))
+                )
+            if progress:
+                _show_progress(
+                    epoch, epochs, b + 1, n_batches, loss_sum / min(n, (b + 1) * batch_size)
+                )
+        history["time"].append(time.perf_counter() - started)
+        history["loss"].append(loss_sum / n)
+        if classification:
+            history["accuracy"].append(correct / n)
+        if validation_data is not None:
+            scores = evaluate(model, X_val, y_val, loss)
+            for key, value in scores.items():
+                history.setdefault(f"val_{key}", []).append(value)
+            if scores["loss"] < best_loss:
+                best_loss, best_theta, waited = scores["loss"], model.theta.copy(), 0
+                history["best_epoch"] = epoch
+            else:
+                waited += 1
+        if verbose or progress:
+            print(_epoch_line(history, epoch, epochs), flush=True)
+        if patience is not None and waited >= patience:
+            break
+    if patience is not None and best_theta is not None:
+        model.theta[...] = best_theta  # the layers' W and b are views, so they change too
+    model.train(was_training)
+    return history
+
+
+def _show_progress(epoch, epochs, done, total, running_loss, width=30):
+    filled = int(width * done / total)
+    bar = "#" * filled + "." * (width - filled)
+    sys.stdout.write(f"\repoch {epoch}/{epochs} [{bar}] {done}/{total} loss {running_loss:.4f}")
+    sys.stdout.flush()
+
+
+def _epoch_line(history, epoch, epochs):
+    parts = [f"\repoch {epoch}/{epochs}"]
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        if key in history:
+            parts.append(f"{key} {history[key][-1]:.4f}")
+    parts.append(f"({history['time'][-1]:.2f} s)")
+    return "  ".join(parts)
+
+
+def predict(model, X, batch_size=10_000):
+    """The network's outputs for X: (n, d) in evaluation mode (no dropout): (n, d_out).
+
+    Runs in batches of batch_size rows to bound memory. For class labels use
+    ``metrics.predicted_classes(predict(model, X))``.
+    """
+    X = _prepare_inputs(model, X)
+    was_training = model.training
+    model.eval()
+    try:
+        parts = [model.forward(X[i : i + batch_size]) for i in range(0, len(X), batch_size)]
+    finally:
+        model.train(was_training)
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+def evaluate(model, X, y, loss, batch_size=10_000):
+    """Loss and (for classification) accuracy of the network on (X, y), in evaluation mode.
+
+    Returns {"loss": float} or {"loss": float, "accuracy": float}.
+    """
+    loss = _as_loss(loss)
+    outputs = predict(model, X, batch_size)
+    y = _prepare_targets(model, loss, outputs, y)
+    scores = {"loss": loss.forward(outputs, y)}
+    if loss.is_classification:
+        scores["accuracy"] = accuracy(outputs, y)
+    return scores
