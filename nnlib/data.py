@@ -120,7 +120,9 @@ def images_to_features(images, max_value=255):
     images = np.asarray(images)
     if images.ndim != 3:
         raise ValueError(f"images must have shape (n, height, width), got {images.shape}.")
-    return images.reshape(len(images), -1) / np.float32(max_value)
+    X = images.reshape(len(images), -1).astype(np.float32)  # one copy, in float32
+    X /= max_value
+    return X
 
 
 # -- toy problems in two dimensions ----------------------------------------------------------

@@ -12,6 +12,7 @@ checks every array's shape against the architecture.
 
 import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 
@@ -26,8 +27,16 @@ class ModelFileError(ValueError):
     """A file is not a readable nnlib model."""
 
 
+def _with_suffix(path):
+    """NumPy adds ".npz" to a file name without it; do the same, so save and load agree."""
+    path = Path(path)
+    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+
+
 def save(model, path):
-    """Save a Sequential network (architecture and parameters) to ``path`` (an .npz file)."""
+    """Save a Sequential network (architecture and parameters) to ``path``, an .npz file
+    (".npz" is added if the name lacks it). Returns the path written."""
+    path = _with_suffix(path)
     architecture = [{"type": type(layer).__name__, **layer.config()} for layer in model.layers]
     for entry in architecture:
         if entry["type"] not in LAYER_TYPES:
@@ -42,10 +51,13 @@ def save(model, path):
         dtype=np.array(str(model.dtype)),
         **arrays,
     )
+    return path
 
 
 def load(path):
     """Load a network saved with ``save``. Raises ModelFileError for a corrupt or foreign file."""
+    if not Path(path).exists() and _with_suffix(path).exists():
+        path = _with_suffix(path)
     try:
         with np.load(path, allow_pickle=False) as archive:
             contents = {key: archive[key] for key in archive.files}

@@ -71,9 +71,18 @@ def binary_cross_entropy(p, y):
     """
     p, y = np.asarray(p), np.asarray(y)
     check_same_shape(p, y, "p", "y")
+    _check_binary_targets(y)
     eps = _clip_eps(p.dtype)
     p = np.clip(p, eps, 1 - eps)
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def _check_binary_targets(y):
+    if y.size and (y.min() < 0 or y.max() > 1):
+        raise ValueError(
+            f"Binary cross-entropy needs targets between 0 and 1, got values from {y.min()} "
+            f"to {y.max()}. For more than two classes use SoftmaxCrossEntropyLoss."
+        )
 
 
 def binary_cross_entropy_gradient(p, y):
@@ -198,11 +207,7 @@ class BinaryCrossEntropyLoss(Loss):
         y = np.asarray(y)
         if y.ndim == 1 and self.p.shape == (len(y), 1):
             y = y.reshape(-1, 1)  # labels (n,) for a network with one output column
-        if y.size and (y.min() < 0 or y.max() > 1):
-            raise ValueError(
-                f"Binary cross-entropy needs targets between 0 and 1, got values from {y.min()} "
-                f"to {y.max()}. For more than two classes use SoftmaxCrossEntropyLoss."
-            )
+        _check_binary_targets(y)
         self.y = y.astype(self.p.dtype)
         return binary_cross_entropy(self.p, self.y)
 

@@ -128,25 +128,37 @@ _IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0
 
 
 class DataFileError(ValueError):
-    """A data file is missing, truncated, corrupt or not the expected one."""
+    """A data file is missing, truncated, corrupt or not the expected one.
+
+    ``problem`` says what is wrong and ``fix`` what to do; the message is both.
+    """
+
+    def __init__(self, problem, fix=""):
+        super().__init__(f"{problem} {fix}".strip())
+        self.problem, self.fix = problem, fix
+
+
+REFETCH = "Delete the file and load again to fetch a fresh copy."
+
+# Deflate never compresses better than about 1032 to 1, so a gzip file of b bytes cannot hold
+# more than this many times b once decompressed.
+_GZIP_MAX_RATIO = 1100
 
 
 # -- reading IDX files -----------------------------------------------------------------------
 
 
-def _open(path):
-    """Open path for reading bytes, decompressing on the fly if it starts with gzip's magic."""
+def _is_gzip(path):
     with open(path, "rb") as f:
-        is_gzip = f.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rb") if is_gzip else open(path, "rb")
+        return f.read(2) == b"\x1f\x8b"
 
 
 def _read_exactly(stream, n, path, what):
     data = stream.read(n)
     if len(data) != n:
         raise DataFileError(
-            f"{path} is truncated: its {what} needs {n} bytes but only {len(data)} remain. "
-            "Delete the file and load again to fetch a fresh copy."
+            f"{path} is truncated: its {what} needs {n} bytes but only {len(data)} remain.",
+            REFETCH,
         )
     return data
 
@@ -156,50 +168,61 @@ def read_idx(path, sha256=None):
 
     The header gives the element type and the shape; e.g. MNIST training images are uint8
     (60000, 28, 28). If sha256 is given, the uncompressed bytes must have that digest.
-    Raises DataFileError for a bad magic number, a truncated body, trailing bytes, a broken
-    gzip stream or a digest mismatch — each message names the file and the fix.
+    Raises DataFileError for a bad magic number, a header announcing more data than the file
+    holds, a truncated body, trailing bytes, a broken gzip stream or a digest mismatch — each
+    message names the file and the fix.
     """
     path = Path(path)
+    compressed = _is_gzip(path)
+    on_disk = path.stat().st_size
     digest = hashlib.sha256()
     try:
-        with _open(path) as stream:
+        with gzip.open(path, "rb") if compressed else open(path, "rb") as stream:
             magic = _read_exactly(stream, 4, path, "magic number")
             if magic[:2] != b"\x00\x00" or magic[2] not in _IDX_TYPES or magic[3] == 0:
                 raise DataFileError(
                     f"{path} is not an IDX file (it starts with bytes {magic.hex()}, expected "
-                    "00 00, a type code such as 08, and the number of dimensions). Check that "
-                    "you have the right file, or delete it and load again to re-download it."
+                    "00 00, a type code such as 08, and the number of dimensions).",
+                    "Check that you have the right file, or delete it and load again.",
                 )
             ndim = magic[3]
             dims_bytes = _read_exactly(stream, 4 * ndim, path, "dimensions")
             shape = tuple(int(d) for d in np.frombuffer(dims_bytes, dtype=">u4"))
             dtype = np.dtype(_IDX_TYPES[magic[2]])
+            nbytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+            room = on_disk * _GZIP_MAX_RATIO if compressed else on_disk - 4 - 4 * ndim
+            if nbytes > room:  # check before allocating: a corrupt header can ask for terabytes
+                raise DataFileError(
+                    f"{path} is truncated or corrupt: its header announces shape {shape} "
+                    f"({nbytes:,} bytes of data), more than the file's {on_disk:,} bytes can "
+                    "hold.",
+                    REFETCH,
+                )
             array = np.empty(shape, dtype=dtype)
             body = memoryview(array.reshape(-1).view(np.uint8))
             got = stream.readinto(body)
             if got != array.nbytes:
                 raise DataFileError(
                     f"{path} is truncated: its header announces shape {shape} "
-                    f"({array.nbytes:,} bytes of data) but only {got:,} bytes follow. "
-                    "Delete the file and load again to fetch a fresh copy."
+                    f"({array.nbytes:,} bytes of data) but only {got:,} bytes follow.",
+                    REFETCH,
                 )
             if stream.read(1):
                 raise DataFileError(
                     f"{path} has bytes after the {array.nbytes:,} its header announces, so it "
-                    "is not a valid IDX file. Delete it and load again to re-download it."
+                    "is not a valid IDX file.",
+                    REFETCH,
                 )
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-        raise DataFileError(
-            f"{path} is a damaged gzip file ({error}). "
-            "Delete it and load again to fetch a fresh copy."
-        ) from error
+        raise DataFileError(f"{path} is a damaged gzip file ({error}).", REFETCH) from error
     for part in (magic, dims_bytes, body):
         digest.update(part)
     if sha256 is not None and digest.hexdigest() != sha256:
         raise DataFileError(
             f"{path} is a well-formed IDX file but not the expected one: its SHA-256 is "
-            f"{digest.hexdigest()}, the published file's is {sha256}. It may be corrupt or "
-            "from another data set; delete it and load again to download the right one."
+            f"{digest.hexdigest()}, the published file's is {sha256}.",
+            "It may be corrupt or from another data set: delete it and load again to "
+            "download the right one.",
         )
     return array.astype(dtype.newbyteorder("="), copy=False)
 
@@ -260,7 +283,9 @@ def _download(file, mirrors, folder, timeout=60):
             read_idx(temporary, file.sha256)
             os.replace(temporary, target)
             return target
-        except (OSError, DataFileError) as error:  # URLError and timeouts are OSErrors
+        except DataFileError as error:  # the mirror served something other than the file
+            failures.append(f"  {url}: {error.problem.replace(str(temporary), 'the download')}")
+        except OSError as error:  # URLError and timeouts are OSErrors
             failures.append(f"  {url}: {error}")
         finally:
             if os.path.exists(temporary):

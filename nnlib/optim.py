@@ -13,9 +13,10 @@ One trap is handled here. Where a gradient is exactly zero for a long time (a "d
 the running averages (velocity, mean square, Adam's m and v) shrink geometrically, and after a few
 hundred steps they reach float32's *subnormal* range (below 1.2e-38), where most CPUs compute many
 times slower: an epoch can take three times as long. So every ``FLUSH_EVERY`` steps we set state
-entries below ``FLUSH_BELOW`` to exactly zero. A moment of 1e-20 moves no weight, and an entry
-needs far more than 32 steps to fall from 1e-20 to 1e-38, so none ever gets there; sweeping only
-every 32 steps keeps the cost of the guard near zero.
+entries below ``FLUSH_BELOW`` to exactly zero. A moment of 1e-20 moves no weight, and with the
+usual β of 0.9 or more an entry needs hundreds of steps to fall from 1e-20 to 1e-38, so none ever
+gets there (for a smaller β the sweeps come more often). Sweeping only every 32 steps keeps the
+cost of the guard near zero.
 """
 
 import numpy as np
@@ -29,6 +30,17 @@ def _flush_tiny(state):
     state[np.abs(state) < FLUSH_BELOW] = 0
 
 
+def _flush_period(decay):
+    """Steps between flushes: at most FLUSH_EVERY, and fewer when the averages decay fast
+    (a small β), so no entry can fall from FLUSH_BELOW to a subnormal in between."""
+    if decay >= 1:
+        return FLUSH_EVERY
+    if decay <= 0:
+        return 1
+    steps = np.log(np.finfo(np.float32).tiny / FLUSH_BELOW) / np.log(decay)
+    return max(1, min(FLUSH_EVERY, int(steps)))
+
+
 class Optimizer:
     """Base class. params: list of (value, gradient) pairs; lr: the learning rate α.
 
@@ -37,6 +49,7 @@ class Optimizer:
     """
 
     moments = ()
+    decay = 1.0  # how fast the moments shrink when gradients are zero (see _flush_period)
 
     def __init__(self, params, lr, weight_decay=0.0):
         self.params = list(params)
@@ -52,6 +65,7 @@ class Optimizer:
         self.lr = lr
         self.weight_decay = weight_decay
         self.steps = 0
+        self.flush_every = _flush_period(self.decay)
         self.state = [self.init_state(value) for value, _ in self.params]
 
     def init_state(self, value):
@@ -65,7 +79,7 @@ class Optimizer:
             if self.weight_decay:
                 grad = grad + self.weight_decay * value
             self.update(value, grad, state)
-        if self.steps % FLUSH_EVERY == 0:
+        if self.steps % self.flush_every == 0:
             for state in self.state:
                 for name in self.moments:
                     _flush_tiny(state[name])
@@ -87,6 +101,10 @@ class SGD(Optimizer):
     @property
     def moments(self):
         return ("v",) if self.momentum else ()
+
+    @property
+    def decay(self):
+        return self.momentum
 
     def __init__(self, params, lr=0.01, momentum=0.0, weight_decay=0.0):
         if not 0 <= momentum < 1:
@@ -121,6 +139,7 @@ class RMSProp(Optimizer):
 
     def __init__(self, params, lr=0.001, rho=0.9, eps=1e-8, weight_decay=0.0):
         self.rho, self.eps = rho, eps
+        self.decay = rho
         super().__init__(params, lr, weight_decay)
 
     def init_state(self, value):
@@ -159,6 +178,7 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.decay = min(beta1, beta2)
         super().__init__(params, lr, weight_decay)
 
     def init_state(self, value):

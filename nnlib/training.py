@@ -98,7 +98,7 @@ def fit(
 
     Returns a dict of per-epoch lists: "loss" (mean over the epoch's batches), "accuracy" (for
     classification losses), "val_loss" and "val_accuracy" (with validation_data), and "time"
-    (seconds); plus "best_epoch" when patience is set.
+    (seconds); plus "best_epoch" with validation_data: the epoch of the lowest validation loss.
     Raises TrainingDiverged if the loss becomes NaN or infinite.
     """
     loss = _as_loss(loss)
@@ -203,7 +203,8 @@ def predict(model, X, batch_size=10_000):
     was_training = model.training
     model.eval()
     try:
-        parts = [model.forward(X[i : i + batch_size]) for i in range(0, len(X), batch_size)]
+        starts = range(0, max(len(X), 1), batch_size)  # one (empty) batch for empty X
+        parts = [model.forward(X[i : i + batch_size]) for i in starts]
     finally:
         model.train(was_training)
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
@@ -215,6 +216,8 @@ def evaluate(model, X, y, loss, batch_size=10_000):
     Returns {"loss": float} or {"loss": float, "accuracy": float}.
     """
     loss = _as_loss(loss)
+    if len(X) == 0:
+        raise ValueError("evaluate needs at least one sample; X is empty.")
     outputs = predict(model, X, batch_size)
     y = _prepare_targets(model, loss, outputs, y)
     scores = {"loss": loss.forward(outputs, y)}
