@@ -102,7 +102,9 @@ def test_student_copy_runs_and_every_check_says_not_implemented(path):
     assert not any("{solution-" in c.source for c in nb.cells)
     execute(nb)  # raises CellExecutionError if any cell fails
     verdicts = check_outputs(nb)
-    assert verdicts and all(v.startswith("○") and "not implemented" in v for v in verdicts), verdicts
+    assert verdicts and all(v.startswith("○") and "not implemented" in v for v in verdicts), (
+        verdicts
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -236,7 +238,10 @@ TOY = Exercise(
     id="double",
     title="doubling",
     reference=lambda x: 2 * x,
-    cases=[Case((np.array([1.0, 2.0]),), "x = [1, 2]"), Case((np.array([-1000.0]),), "x = [-1000]")],
+    cases=[
+        Case((np.array([1.0, 2.0]),), "x = [1, 2]"),
+        Case((np.array([-1000.0]),), "x = [-1000]"),
+    ],
     mistakes=[Mistake("You added instead of multiplying.", wrong=lambda x: x + 2)],
 )
 
@@ -292,8 +297,8 @@ def test_overflow_counts_as_failure_when_forbidden():
 
 
 def test_check_functions_print_and_return_nothing(capsys):
-    from nnlib.exercises import check_sigmoid
     from nnlib.activations import sigmoid
+    from nnlib.exercises import check_sigmoid
 
     assert check_sigmoid(sigmoid) is None
     assert capsys.readouterr().out.startswith("✓ a numerically stable sigmoid")
