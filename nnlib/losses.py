@@ -40,7 +40,7 @@ def _as_2d(pred, name="pred"):
         raise ValueError(
             f"{name} must be a batch of shape (n_samples, n_classes), got shape {pred.shape}."
         )
-    return pred if np.issubdtype(pred.dtype, np.floating) else pred.astype(np.float64)
+    return pred if pred.dtype.kind == "f" else pred.astype(np.float64)
 
 
 # -- mean squared error (regression) ---------------------------------------------------------
@@ -252,7 +252,7 @@ class SoftmaxCrossEntropyLoss(Loss):
         else:
             self.labels, self.Y = None, _as_one_hot(y, Z, "y")
             picked = np.sum(self.Y * S, axis=1)
-        return float(np.mean(np.log(total[:, 0]) - picked))
+        return float(np.sum(np.log(total[:, 0]) - picked)) / len(Z)
 
     def backward(self):
         dZ = self.P.copy()
