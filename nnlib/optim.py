@@ -204,4 +204,3 @@ class Adam(Optimizer):
         value -= np.multiply(scratch, lr_hat, out=scratch)
 
 
-OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSProp, "adam": Adam}

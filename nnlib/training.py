@@ -118,63 +118,72 @@ def fit(
         X_val = _prepare_inputs(model, validation_data[0], "X_val")
         y_val = _prepare_targets(model, loss, X_val, validation_data[1], "y_val")
     rng = np.random.default_rng(rng)
-    classification = loss.is_classification
     history = {"loss": [], "time": []}
-    if classification:
+    if loss.is_classification:
         history["accuracy"] = []
     best_loss, best_theta, waited = math.inf, None, 0
     was_training = model.training
     model.train()
-    n = len(X)
-    n_batches = math.ceil(n / batch_size)
-    for epoch in range(1, epochs + 1):
-        started = time.perf_counter()
-        order = rng.permutation(n)
-        loss_sum, correct = 0.0, 0
-        for b in range(n_batches):
-            index = order[b * batch_size : (b + 1) * batch_size]
-            X_batch, y_batch = X[index], y[index]
-            outputs = model.forward(X_batch)
-            batch_loss = loss.forward(outputs, y_batch)
-            if not math.isfinite(batch_loss):
-                model.train(was_training)
-                raise TrainingDiverged(
-                    f"The loss became {batch_loss} in epoch {epoch}, batch {b + 1}. The steps "
-                    f"are probably too large: lower the learning rate (now {optimizer.lr}) or "
-                    "scale the inputs to a small range (e.g. [0, 1] or mean 0, std 1)."
-                )
-            model.backward(loss.backward())
-            optimizer.step()
-            loss_sum += batch_loss * len(index)
-            if classification:
-                correct += int(
-                    np.count_nonzero(predicted_classes(outputs) == true_classes(y_batch))
-                )
-            if progress:
-                _show_progress(
-                    epoch, epochs, b + 1, n_batches, loss_sum / min(n, (b + 1) * batch_size)
-                )
-        history["time"].append(time.perf_counter() - started)
-        history["loss"].append(loss_sum / n)
-        if classification:
-            history["accuracy"].append(correct / n)
-        if validation_data is not None:
-            scores = evaluate(model, X_val, y_val, loss)
-            for key, value in scores.items():
-                history.setdefault(f"val_{key}", []).append(value)
-            if scores["loss"] < best_loss:
-                best_loss, best_theta, waited = scores["loss"], model.theta.copy(), 0
-                history["best_epoch"] = epoch
-            else:
-                waited += 1
-        if verbose or progress:
-            print(_epoch_line(history, epoch, epochs), flush=True)
-        if patience is not None and waited >= patience:
-            break
+    try:
+        for epoch in range(1, epochs + 1):
+            started = time.perf_counter()
+            mean_loss, train_accuracy = _run_epoch(
+                model, X, y, loss, optimizer, batch_size, rng, epoch, epochs, progress
+            )
+            history["time"].append(time.perf_counter() - started)
+            history["loss"].append(mean_loss)
+            if loss.is_classification:
+                history["accuracy"].append(train_accuracy)
+            if validation_data is not None:
+                scores = evaluate(model, X_val, y_val, loss)
+                for key, value in scores.items():
+                    history.setdefault(f"val_{key}", []).append(value)
+                if scores["loss"] < best_loss:
+                    best_loss, best_theta, waited = scores["loss"], model.theta.copy(), 0
+                    history["best_epoch"] = epoch
+                else:
+                    waited += 1
+            if verbose or progress:
+                print(_epoch_line(history, epoch, epochs), flush=True)
+            if patience is not None and waited >= patience:
+                break
+    finally:
+        model.train(was_training)
     if patience is not None and best_theta is not None:
         model.theta[...] = best_theta  # the layers' W and b are views, so they change too
-    model.train(was_training)
     return history
+
+
+def _run_epoch(model, X, y, loss, optimizer, batch_size, rng, epoch, epochs, progress):
+    """One pass over (X, y) in shuffled mini-batches: forward, loss, backward, update.
+
+    Returns the mean loss over the batches and, for classification, the fraction of samples
+    predicted right (as they were seen, with the weights of that moment).
+    """
+    n = len(X)
+    n_batches = math.ceil(n / batch_size)
+    order = rng.permutation(n)
+    loss_sum, correct = 0.0, 0
+    for b in range(n_batches):
+        index = order[b * batch_size : (b + 1) * batch_size]
+        X_batch, y_batch = X[index], y[index]
+        outputs = model.forward(X_batch)
+        batch_loss = loss.forward(outputs, y_batch)
+        if not math.isfinite(batch_loss):
+            raise TrainingDiverged(
+                f"The loss became {batch_loss} in epoch {epoch}, batch {b + 1}. The steps are "
+                f"probably too large: lower the learning rate (now {optimizer.lr}) or scale the "
+                "inputs to a small range (e.g. [0, 1] or mean 0, std 1)."
+            )
+        model.backward(loss.backward())
+        optimizer.step()
+        loss_sum += batch_loss * len(index)
+        if loss.is_classification:
+            correct += int(np.count_nonzero(predicted_classes(outputs) == true_classes(y_batch)))
+        if progress:
+            seen = min(n, (b + 1) * batch_size)
+            _show_progress(epoch, epochs, b + 1, n_batches, loss_sum / seen)
+    return loss_sum / n, correct / n if loss.is_classification else None
 
 
 def _show_progress(epoch, epochs, done, total, running_loss, width=30):

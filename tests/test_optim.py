@@ -129,7 +129,6 @@ def test_step_counter_and_reprs():
     assert optimizer.steps == 2
     assert repr(optimizer) == "Adam(lr=0.5)"
     assert repr(optim.SGD([], lr=0.1, momentum=0.9)) == "SGD(lr=0.1, momentum=0.9)"
-    assert set(optim.OPTIMIZERS) == {"sgd", "rmsprop", "adam"}
 
 
 # -- argument checks -------------------------------------------------------------------------------
