@@ -109,6 +109,7 @@ class Standardizer:
         return ((X - self.mean) / self.std).astype(np.result_type(X.dtype, np.float32))
 
     def fit_transform(self, X):
+        """fit(X), then transform(X): X: (n, d) → standardised (n, d)."""
         return self.fit(X).transform(X)
 
 

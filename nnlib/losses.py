@@ -181,6 +181,17 @@ class Loss:
     def __call__(self, pred, target):
         return self.forward(pred, target)
 
+    def forward(self, pred, target):
+        """The mean loss of the batch, a float. Remembers what ``backward`` needs.
+
+        pred: (n, k) network outputs; target: (n, k), or (n,) labels for classification.
+        """
+        raise NotImplementedError
+
+    def backward(self):
+        """dL/dpred for the last ``forward``: an array shaped like pred, already divided by n."""
+        raise NotImplementedError
+
     def __repr__(self):
         return f"{type(self).__name__}()"
 

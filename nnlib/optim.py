@@ -85,6 +85,7 @@ class Optimizer:
                     _flush_tiny(state[name])
 
     def update(self, value, grad, state):
+        """Change ``value`` in place using ``grad`` and this parameter's ``state`` (one step)."""
         raise NotImplementedError
 
     def __repr__(self):

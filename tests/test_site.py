@@ -211,3 +211,24 @@ def test_animations_play(visit):
         assert image.get_attribute("src") != first, f"{page}: the animation did not advance"
         assert image.get_attribute("alt"), f"{page}: animation without alt text"
         assert v.problems == []
+
+
+def test_search_finds_a_chapter(visit):
+    v = visit("search.html?q=sigmoid")
+    results = v.page.locator("ul.search li")
+    results.first.wait_for(timeout=10_000)
+    links = results.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert any("02-activation-functions" in link for link in links), links
+
+
+def test_pages_opened_from_disk_request_nothing_from_the_network(browser):
+    page = browser.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    for name in ("index.html", "chapters/02-activation-functions.html"):
+        page.goto((SITE / name).as_uri(), wait_until="load")
+        page.wait_for_timeout(1500)
+    page.close()
+    remote = [url for url in requested if url.startswith(("http:", "https:"))]
+    assert remote == []
+    assert any("mathjax/tex-chtml.js" in url for url in requested)
