@@ -54,9 +54,12 @@ test: $(VENV)/.installed-test
 	$(BUILD_BOOK) -q
 	$(PYTEST) tests/test_site.py
 
+# JupyterLab refuses to run as root unless told to (containers often run as root).
+LAB_ARGS := --notebook-dir=_student $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(VENV)/.installed-lab
 	$(BIN)/python tools/student_copies.py
-	$(BIN)/jupyter lab --notebook-dir=_student
+	$(BIN)/jupyter lab $(LAB_ARGS)
 
 notebooks: $(VENV)/.installed-test
 	$(REPRO) $(BIN)/python tools/run_notebooks.py
