@@ -49,7 +49,12 @@ class Optimizer:
     """
 
     moments = ()
-    decay = 1.0  # how fast the moments shrink when gradients are zero (see _flush_period)
+
+    @property
+    def decay(self):
+        """The factor by which the moments shrink each step when gradients are zero (their β);
+        it sets how often they are flushed (see _flush_period)."""
+        return 1.0
 
     def __init__(self, params, lr, weight_decay=0.0):
         self.params = list(params)
@@ -138,9 +143,12 @@ class RMSProp(Optimizer):
 
     moments = ("s",)
 
+    @property
+    def decay(self):
+        return self.rho
+
     def __init__(self, params, lr=0.001, rho=0.9, eps=1e-8, weight_decay=0.0):
         self.rho, self.eps = rho, eps
-        self.decay = rho
         super().__init__(params, lr, weight_decay)
 
     def init_state(self, value):
@@ -177,9 +185,12 @@ class Adam(Optimizer):
 
     moments = ("M", "V")
 
+    @property
+    def decay(self):
+        return min(self.beta1, self.beta2)
+
     def __init__(self, params, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.decay = min(beta1, beta2)
         super().__init__(params, lr, weight_decay)
 
     def init_state(self, value):
@@ -203,5 +214,3 @@ class Adam(Optimizer):
         scratch += self.eps / c
         np.divide(M, scratch, out=scratch)
         value -= np.multiply(scratch, lr_hat, out=scratch)
-
-
