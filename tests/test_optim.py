@@ -182,13 +182,24 @@ def test_flush_sets_tiny_moments_to_zero_every_flush_period():
     optimizer.step()
     grad[...] = 0
     velocity = optimizer.state[0]["v"]
-    while optimizer.steps < optim.FLUSH_EVERY - 1:
+    period = optimizer.flush_every
+    assert period == optim._flush_period(0.9) == 195
+    while optimizer.steps < period - 1:
         optimizer.step()
-    assert velocity[0] != 0  # 1e-21 · 0.9^30, not yet swept
+    assert velocity[0] != 0  # 1e-21 · 0.9^193, not yet swept
     optimizer.step()
-    assert optimizer.steps % optim.FLUSH_EVERY == 0
+    assert optimizer.steps == period
     assert velocity[0] == 0.0  # swept: below FLUSH_BELOW
-    assert velocity[1] == pytest.approx(0.9 ** (optim.FLUSH_EVERY - 1), rel=1e-5)  # kept
+    assert velocity[1] == pytest.approx(0.9 ** (period - 1), rel=1e-4)  # kept
+
+
+@pytest.mark.parametrize("decay", [0.2, 0.5, 0.9, 0.99, 0.999])
+def test_flush_period_leaves_no_time_to_reach_the_subnormal_range(decay):
+    # An entry just above FLUSH_BELOW survives a sweep; by the next one it must still be normal,
+    # with room to spare (the period is half the steps it would need).
+    period = optim._flush_period(decay)
+    assert period >= 1
+    assert optim.FLUSH_BELOW * decay ** (2 * period) >= np.finfo(np.float32).tiny
 
 
 def _subnormal(array):
