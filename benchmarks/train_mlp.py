@@ -13,6 +13,9 @@ Everything below is measured in this one run, on this machine:
   to epoch 2 (Adam's subnormal guard keeps late epochs as fast as early ones);
 - test accuracy after 5 epochs; ``predict`` on the 10,000 test images against its two GEMMs;
 - peak memory (resident set size) against the size of the data set;
+- where an nnlib epoch goes: the GEMMs, Adam's update and the batch gathering, each timed on its
+  own, and the rest (the small element-wise steps, and the cost of data moving between the two
+  cores: the BLAS threads read W1 and the batch that the main thread has just written);
 - PyTorch, if it happens to be installed, timed on the same network in a separate process (so its
   memory and threads do not disturb the numbers above). nnlib never depends on it.
 """
@@ -92,6 +95,25 @@ class GemmFloor:
             if with_input_gradient:
                 np.matmul(self.dA1, self.W1.T, out=self.dX)  # dX: never needed in training
         return time.perf_counter() - started
+
+
+def parts_of_an_epoch(model, X, seed=0):
+    """Seconds per epoch of two parts of nnlib's step, each timed on its own: gathering the
+    shuffled batches, and Adam's update of every parameter. Run on copies, so the trained model
+    is left as it was. Returns {"gather": s, "adam": s}."""
+    steps = len(X) // BATCH
+    order = np.random.default_rng(seed).permutation(len(X))
+    started = time.perf_counter()
+    for b in range(steps):
+        X[order[b * BATCH : (b + 1) * BATCH]]
+    gather = time.perf_counter() - started
+    theta, grad = model.theta.copy(), model.grad.copy()
+    optimizer = Adam([(theta, grad)], lr=1e-3)
+    optimizer.step()  # warm up
+    started = time.perf_counter()
+    for _ in range(steps):
+        optimizer.step()
+    return {"gather": gather, "adam": time.perf_counter() - started}
 
 
 def train_interleaved(X, y, floor, epochs=EPOCHS, seed=0):
@@ -213,6 +235,7 @@ def main():
     ratio = float(np.median(ratios[1:4]))
     accuracy = evaluate(model, X_test, y_test, "softmax_cross_entropy")["accuracy"]
     predict_s, predict_gemms_s = inference(model, X_test)
+    parts = parts_of_an_epoch(model, X)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     subnormals = count_subnormals(optimizer)
 
@@ -251,7 +274,16 @@ def main():
         f"peak memory: {peak_mb:.0f} MB = data set {dataset_mb:.0f} MB + "
         f"{peak_mb - dataset_mb:.0f} MB"
     )
-
+    print()
+    print("where an nnlib epoch goes (parts timed on their own):")
+    known = floor_5 + parts["gather"] + parts["adam"]
+    for name, seconds in [
+        ("the 5 GEMMs a step needs", floor_5),
+        ("Adam's update, 10 passes over θ", parts["adam"]),
+        ("gathering the shuffled batches", parts["gather"]),
+        ("the rest: activations, loss, and data moving between cores", nnlib_epoch - known),
+    ]:
+        print(f"  {name:<60}{seconds:>7.3f} s{seconds / floor_6:>7.2f}×")
     print()
     checks = [
         (f"epoch ≤ 1.6 × the 6-GEMM floor: {ratio:.2f}×", ratio <= 1.6),
@@ -294,6 +326,7 @@ def main():
         "peak_mb": peak_mb,
         "dataset_mb": dataset_mb,
         "subnormals": subnormals,
+        "parts": parts,
         "data": source,
         "pytorch": torch_result,
     }
