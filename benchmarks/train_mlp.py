@@ -105,7 +105,7 @@ def parts_of_an_epoch(model, X, seed=0):
     order = np.random.default_rng(seed).permutation(len(X))
     started = time.perf_counter()
     for b in range(steps):
-        X[order[b * BATCH : (b + 1) * BATCH]]
+        _ = X[order[b * BATCH : (b + 1) * BATCH]]  # the copy training makes; the result is unused
     gather = time.perf_counter() - started
     theta, grad = model.theta.copy(), model.grad.copy()
     optimizer = Adam([(theta, grad)], lr=1e-3)
