@@ -279,7 +279,7 @@ def main():
     known = floor_5 + parts["gather"] + parts["adam"]
     for name, seconds in [
         ("the 5 GEMMs a step needs", floor_5),
-        ("Adam's update, 10 passes over θ", parts["adam"]),
+        ("Adam's update, 11 passes over θ", parts["adam"]),
         ("gathering the shuffled batches", parts["gather"]),
         ("the rest: activations, loss, and data moving between cores", nnlib_epoch - known),
     ]:

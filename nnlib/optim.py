@@ -181,7 +181,14 @@ class Adam(Optimizer):
         θ ← θ − α̂·M / (√V + ε̂),  with c = √((1 − β₂) / (1 − β₂ᵗ)),
                                        α̂ = α·(1 − β₁) / ((1 − β₁ᵗ)·c),  ε̂ = ε / c.
 
-    Multiplying out gives exactly the textbook step, with 10 passes instead of 16.
+    Multiplying out gives exactly the textbook step, with 11 passes instead of 16.
+
+    The last pass writes θ, which the next step's matrix products read on every core. The obvious
+    ``θ -= step`` first reads each 64-byte line of θ, so this core holds a shared copy, and then
+    has to ask the other core to give the line up before it may write: two trips per line. So we
+    build the new θ in the scratch array and copy it over θ, which writes θ without reading it.
+    On a 2-core machine that cuts the write from about 115 µs to 40 µs per step (some 12% of an
+    epoch), although it is one more pass; benchmarks/train_mlp.py shows the effect.
     """
 
     moments = ("M", "V")
@@ -214,4 +221,6 @@ class Adam(Optimizer):
         np.sqrt(V, out=scratch)  # θ ← θ − α̂·M / (√V + ε̂)
         scratch += self.eps / c
         np.divide(M, scratch, out=scratch)
-        value -= np.multiply(scratch, lr_hat, out=scratch)
+        scratch *= lr_hat
+        np.subtract(value, scratch, out=scratch)  # the new θ, built in scratch ...
+        value[...] = scratch  # ... and copied over the old one (see "Speed" above)
