@@ -213,9 +213,24 @@ def main():
         action="store_true",
         help="control experiment: switch off Adam's subnormal guard to see late epochs slow down",
     )
+    parser.add_argument(
+        "--update-in-place",
+        action="store_true",
+        help="control experiment: Adam writes θ -= step in place instead of copying the new θ over",
+    )
     args = parser.parse_args()
     if args.without_guard:
         optim._flush_tiny = lambda state: None  # the guard's only action, made a no-op
+    if args.update_in_place:
+        optim._take_step = lambda value, step: np.subtract(value, step, out=value)
+    controls = [
+        text
+        for text, on in [
+            ("Adam's subnormal guard off", args.without_guard),
+            ("Adam updates θ in place", args.update_in_place),
+        ]
+        if on
+    ]
 
     X, y, X_test, y_test, source = load_data()
     dataset_mb = (X.nbytes + X_test.nbytes) / 2**20
@@ -224,6 +239,8 @@ def main():
         f"nnlib {nnlib.__version__}, NumPy {np.__version__}, {os.cpu_count()} CPUs, "
         f"BLAS threads: {threads}; data: {source}, {len(X):,} training images"
     )
+    if controls:
+        print("control experiment:", "; ".join(controls))
 
     floor = GemmFloor(X)
     floor.epoch()  # warm up
@@ -328,6 +345,7 @@ def main():
         "subnormals": subnormals,
         "parts": parts,
         "data": source,
+        "controls": controls,
         "pytorch": torch_result,
     }
     if args.json:

@@ -122,6 +122,15 @@ def test_updates_are_in_place(optimizer_class):
     np.testing.assert_array_equal(weights, theta[:12].reshape(3, 4))
 
 
+def test_take_step_writes_value_minus_step_into_value():
+    value = np.array([1.0, 2.0, 3.0], dtype=np.float32)
+    step = np.array([0.5, -1.0, 3.0], dtype=np.float32)
+    same_array = value
+    optim._take_step(value, step)
+    assert value is same_array and value.dtype == np.float32
+    np.testing.assert_array_equal(value, [0.5, 3.0, 0.0])
+
+
 def test_step_counter_and_reprs():
     optimizer = optim.Adam([(np.zeros(1), np.zeros(1))], lr=0.5)
     optimizer.step()
