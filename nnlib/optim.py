@@ -43,7 +43,8 @@ def _flush_period(decay):
 
 
 def _take_step(value, step):
-    """value ← value − step, in place. value, step: arrays of one shape; step is overwritten.
+    """value ← value − step, in place. value, step: arrays of one shape and dtype; step is
+    overwritten (Adam passes its scratch array).
 
     Why not just ``value -= step``? In training, value is θ, which the matrix products of the
     next step read on every core. ``value -= step`` reads and writes each cache line of θ in turn
