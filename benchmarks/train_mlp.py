@@ -97,6 +97,20 @@ class GemmFloor:
         return time.perf_counter() - started
 
 
+def busy_machine_note(floor_times, tolerance=0.05):
+    """A warning if the floor's epochs differ by more than ``tolerance`` of their median, else "".
+
+    The floor does exactly the same work every epoch, so a spread means that something else was
+    using the CPU during the run, and every figure of the run is less trustworthy."""
+    spread = (max(floor_times) - min(floor_times)) / float(np.median(floor_times))
+    if spread <= tolerance:
+        return ""
+    return (
+        f"note: the floor's epochs varied by {spread:.0%}, so something else was using the CPU "
+        "during this run; rerun for cleaner figures."
+    )
+
+
 def parts_of_an_epoch(model, X, seed=0):
     """Seconds per epoch of two parts of nnlib's step, each timed on its own: gathering the
     shuffled batches, and Adam's update of every parameter. Run on copies, so the trained model
@@ -277,6 +291,8 @@ def main():
     print("floor epochs 1–5 (s):", "  ".join(f"{t:.3f}" for t in floor_times))
     print("nnlib epochs 1–5 (s):", "  ".join(f"{t:.3f}" for t in epoch_times))
     print("nnlib ÷ floor, epoch by epoch:", "  ".join(f"{r:.2f}" for r in ratios))
+    if busy_machine_note(floor_times):
+        print(busy_machine_note(floor_times))
     print(
         f"epoch 5 ÷ epoch 2: {epoch_times[4] / epoch_times[1]:.2f}; subnormal numbers left "
         f"in Adam's state: {subnormals}"

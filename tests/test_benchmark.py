@@ -71,3 +71,9 @@ def test_count_subnormals_counts_only_tiny_non_zero_moments(bench):
     optimizer.state[0]["V"][:] = [tiny / 2, 0, 0, 0, 0, 0]
     optimizer.state[0]["scratch"][:] = tiny / 4  # working memory, not a moment: not counted
     assert bench.count_subnormals(optimizer) == 3
+
+
+def test_busy_machine_note_only_when_the_floor_itself_varied(bench):
+    assert bench.busy_machine_note([0.200, 0.204, 0.201, 0.199, 0.203]) == ""
+    note = bench.busy_machine_note([0.206, 0.206, 0.342, 0.348, 0.357])
+    assert "varied by 44%" in note and "rerun" in note
