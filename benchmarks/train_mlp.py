@@ -27,6 +27,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -203,16 +204,18 @@ print(json.dumps({"times": times, "accuracy": acc, "version": torch.__version__}
 """
 
 
-def time_pytorch(X, y, X_test, y_test, workdir):
-    """Run the same training in PyTorch in a child process; None if torch is not installed."""
+def time_pytorch(X, y, X_test, y_test):
+    """Run the same training in PyTorch in a child process; None if torch is not installed.
+
+    The child gets the data through a temporary .npz file, deleted when it is done."""
     if importlib.util.find_spec("torch") is None:
         return None
-    path = os.path.join(workdir, "data.npz")
-    np.savez(path, X=X, y=y, Xt=X_test, yt=y_test)
-    result = subprocess.run(
-        [sys.executable, "-c", TORCH_SCRIPT, path], capture_output=True, text=True, check=False
-    )
-    os.remove(path)
+    with tempfile.TemporaryDirectory(prefix="nnlib-benchmark-") as folder:
+        path = os.path.join(folder, "data.npz")
+        np.savez(path, X=X, y=y, Xt=X_test, yt=y_test)
+        result = subprocess.run(
+            [sys.executable, "-c", TORCH_SCRIPT, path], capture_output=True, text=True, check=False
+        )
     if result.returncode != 0:
         print("PyTorch run failed:", result.stderr.strip().splitlines()[-1:])
         return None
@@ -275,7 +278,7 @@ def main():
         ("bare GEMMs, 5 per step (no input gradient)", floor_5, floor_5 / floor_6),
         ("nnlib fit, median of epochs 2–4", nnlib_epoch, ratio),
     ]
-    torch_result = time_pytorch(X, y, X_test, y_test, os.path.dirname(os.path.abspath(__file__)))
+    torch_result = time_pytorch(X, y, X_test, y_test)
     if torch_result:
         torch_epoch = float(np.median(torch_result["times"][1:4]))
         name = f"PyTorch {torch_result['version']}, plain loop"
