@@ -295,8 +295,9 @@ def main():
     print("floor epochs 1–5 (s):", "  ".join(f"{t:.3f}" for t in floor_times))
     print("nnlib epochs 1–5 (s):", "  ".join(f"{t:.3f}" for t in epoch_times))
     print("nnlib ÷ floor, epoch by epoch:", "  ".join(f"{r:.2f}" for r in ratios))
-    if busy_machine_note(floor_times):
-        print(busy_machine_note(floor_times))
+    busy = busy_machine_note(floor_times)
+    if busy:
+        print(busy)
     print(
         f"epoch 5 ÷ epoch 2: {epoch_times[4] / epoch_times[1]:.2f}; subnormal numbers left "
         f"in Adam's state: {subnormals}"
