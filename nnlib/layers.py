@@ -97,7 +97,7 @@ class Dense(Layer):
         The products are written straight into the gradient arrays (``out=``) to avoid copies.
         """
         np.matmul(self.X.T, dY, out=self.grads["W"])
-        np.sum(dY, axis=0, out=self.grads["b"])
+        dY.sum(axis=0, out=self.grads["b"])
         if not need_dX:
             return None
         return dY @ self.params["W"].T

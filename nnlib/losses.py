@@ -260,21 +260,21 @@ class SoftmaxCrossEntropyLoss(Loss):
         total = E.sum(axis=1, keepdims=True)
         self.P = np.divide(E, total, out=E)
         y = np.asarray(y)
-        if y.ndim == 1:  # labels: pick one entry per row, no one-hot rows needed
-            self.labels, self.Y = check_labels(y, len(Z), Z.shape[1], name="y"), None
-            picked = S[rows, self.labels]
+        if y.ndim == 1:  # labels: the true classes sit at (row, label), no one-hot rows needed
+            self.true_entries = (rows, check_labels(y, len(Z), Z.shape[1], name="y"))
+            self.Y = None
+            picked = S[self.true_entries]
         else:
-            self.labels, self.Y = None, _as_one_hot(y, Z, "y")
+            self.true_entries, self.Y = None, _as_one_hot(y, Z, "y")
             picked = np.sum(self.Y * S, axis=1)
         return float(np.log(total).sum() - picked.sum()) / len(Z)
 
     def backward(self):
-        dZ = self.P.copy()
-        if self.Y is None:
-            dZ[np.arange(len(dZ)), self.labels] -= 1
-        else:
-            dZ -= self.Y
-        dZ /= len(dZ)
+        n = len(self.P)
+        if self.Y is not None:
+            return (self.P - self.Y) / n
+        dZ = self.P / n  # (P − Y) / n, where Y is 1 at the true entries and 0 elsewhere
+        dZ[self.true_entries] -= 1 / n
         return dZ
 
 

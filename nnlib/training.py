@@ -163,6 +163,8 @@ def _run_epoch(model, X, y, loss, optimizer, batch_size, rng, epoch, epochs, pro
     n = len(X)
     n_batches = math.ceil(n / batch_size)
     order = rng.permutation(n)
+    if loss.is_classification:
+        labels = true_classes(y)  # once for the epoch, not once per batch
     loss_sum, correct = 0.0, 0
     for b in range(n_batches):
         index = order[b * batch_size : (b + 1) * batch_size]
@@ -179,7 +181,7 @@ def _run_epoch(model, X, y, loss, optimizer, batch_size, rng, epoch, epochs, pro
         optimizer.step()
         loss_sum += batch_loss * len(index)
         if loss.is_classification:
-            correct += int(np.count_nonzero(predicted_classes(outputs) == true_classes(y_batch)))
+            correct += int(np.count_nonzero(predicted_classes(outputs) == labels[index]))
         if progress:
             seen = min(n, (b + 1) * batch_size)
             _show_progress(epoch, epochs, b + 1, n_batches, loss_sum / seen)

@@ -110,6 +110,17 @@ def test_softmax_cross_entropy_of_huge_logits_is_finite_and_exact():
     assert object_value == pytest.approx(expected, rel=1e-12)
 
 
+def test_softmax_cross_entropy_backward_leaves_the_forward_state_alone():
+    """backward builds (P − Y) / n in a new array, so calling it again gives the same answer."""
+    Z = np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 3.0]])
+    for target in ([0, 1], np.eye(3)[[0, 1]]):
+        loss = losses.SoftmaxCrossEntropyLoss()
+        loss.forward(Z, target)
+        first = loss.backward()
+        np.testing.assert_allclose(loss.backward(), first)
+        np.testing.assert_allclose(first, (softmax(Z) - np.eye(3)[[0, 1]]) / 2, atol=1e-15)
+
+
 def test_softmax_cross_entropy_loss_object_is_float32_friendly():
     Z = np.array([[1e4, 1e4 + 1.0]], dtype=np.float32)
     loss = losses.SoftmaxCrossEntropyLoss()

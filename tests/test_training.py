@@ -418,3 +418,20 @@ def test_diverging_loss_names_the_learning_rate():
             )
     assert model.training  # the mode was restored on the way out
     assert issubclass(training.TrainingDiverged, FloatingPointError)
+
+
+def test_labels_and_one_hot_targets_train_identically():
+    """fit works out the true classes once per epoch; one-hot rows must give the same history."""
+    images, labels = data.load_digits()
+    X = images.reshape(len(images), -1).astype(np.float32) / 16
+    histories = []
+    for targets in (labels, data.one_hot(labels, 10)):
+        model = build_network([64, 16, 10], ["relu", "linear"], rng=0)
+        optimizer = optim.Adam(model.parameters(), lr=1e-2)
+        history = training.fit(
+            model, X, targets, "softmax_cross_entropy", optimizer, epochs=2, rng=0
+        )
+        histories.append(history)
+    for key in ("loss", "accuracy"):
+        np.testing.assert_allclose(histories[0][key], histories[1][key], rtol=1e-6)
+    assert histories[0]["accuracy"][-1] > 0.8
