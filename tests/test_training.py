@@ -353,6 +353,24 @@ def test_non_finite_inputs(setup, bad):
         training.fit(model, X, y, "softmax_cross_entropy", optimizer)
 
 
+def test_both_infinities_are_caught_although_their_sum_cancels(setup):
+    model, optimizer, X, y = setup
+    X = X.copy()
+    X[1, 0], X[3, 2] = np.inf, -np.inf
+    with pytest.raises(
+        ValueError, match=r"2 NaN or infinite value\(s\), the first at index \(1, 0\)"
+    ):
+        training.fit(model, X, y, "softmax_cross_entropy", optimizer)
+
+
+def test_huge_finite_inputs_are_accepted_although_their_sum_overflows():
+    """check_finite's quick test is a sum; an overflowing sum of finite numbers is not an error."""
+    X = np.full((4, 3), 3e38, dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and the overflow in the sum stays quiet
+        assert training._prepare_inputs(build_network([3, 2], ["linear"], rng=0), X) is X
+
+
 def test_non_finite_validation_inputs(setup):
     model, optimizer, X, y = setup
     X_val = X.copy()
