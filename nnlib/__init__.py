@@ -24,7 +24,7 @@ module                chapter  idea
 you need them.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from nnlib import (  # noqa: E402  (after __version__, which pyproject.toml reads)
     activations,
@@ -42,7 +42,7 @@ from nnlib import (  # noqa: E402  (after __version__, which pyproject.toml read
 )
 from nnlib.layers import Dense, Dropout, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh  # noqa: E402
 from nnlib.network import Sequential, build_network  # noqa: E402
-from nnlib.training import evaluate, fit, predict  # noqa: E402
+from nnlib.training import evaluate, fit, predict, predict_proba  # noqa: E402
 
 __all__ = [
     "activations",
@@ -69,4 +69,5 @@ __all__ = [
     "fit",
     "evaluate",
     "predict",
+    "predict_proba",
 ]

@@ -12,6 +12,7 @@ The functions are written so that no finite input overflows: ``sigmoid(-1000)`` 
 there, and ``register_activation`` adds your own.
 """
 
+import warnings
 from functools import partial
 
 import numpy as np
@@ -65,16 +66,32 @@ def relu_derivative(z):
     return (z > 0).astype(z.dtype)
 
 
-def leaky_relu(z, alpha=0.01):
-    """Leaky ReLU: z where z > 0, else alpha·z, so negative inputs still pass a small gradient."""
-    z = _float_array(z)
-    return np.where(z > 0, z, alpha * z).astype(z.dtype, copy=False)
+def _negative_slope(negative_slope, alpha):
+    """The leaky ReLU slope κ, from ``negative_slope`` or the older keyword ``alpha``."""
+    if alpha is None:
+        return negative_slope
+    warnings.warn(
+        "leaky_relu's alpha= is now called negative_slope= (PyTorch's name; in the book α is "
+        "only the learning rate). alpha= will be removed in nnlib 0.4.",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return alpha
 
 
-def leaky_relu_derivative(z, alpha=0.01):
-    """Leaky ReLU'(z): 1 where z > 0, else alpha. z: any shape → same shape."""
+def leaky_relu(z, negative_slope=0.01, *, alpha=None):
+    """Leaky ReLU: z where z > 0, else κ·z with κ = negative_slope, so negative inputs still pass
+    a small gradient. z: any shape → same shape. (``alpha=`` is the old name of the slope.)"""
+    slope = _negative_slope(negative_slope, alpha)
     z = _float_array(z)
-    return np.where(z > 0, 1, alpha).astype(z.dtype)
+    return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
+
+
+def leaky_relu_derivative(z, negative_slope=0.01, *, alpha=None):
+    """Leaky ReLU'(z): 1 where z > 0, else κ = negative_slope. z: any shape → same shape."""
+    slope = _negative_slope(negative_slope, alpha)
+    z = _float_array(z)
+    return np.where(z > 0, 1, slope).astype(z.dtype)
 
 
 def identity(z):
@@ -116,7 +133,7 @@ def register_activation(name, function, derivative):
 
     function, derivative: callables taking z (any shape) and returning an array of that shape.
 
-    >>> register_activation("softplus", lambda z: np.logaddexp(0, z), sigmoid)
+    >>> register_activation("my_softplus", lambda z: np.logaddexp(0, z), sigmoid)
     """
     if not (callable(function) and callable(derivative)):
         raise TypeError("register_activation needs two callables: the function and its derivative.")
@@ -126,7 +143,7 @@ def register_activation(name, function, derivative):
 def get_activation(name, **options):
     """Return the (function, derivative) pair registered under ``name``.
 
-    Keyword options (e.g. ``alpha=0.1`` for leaky_relu) are bound to both functions.
+    Keyword options (e.g. ``negative_slope=0.1`` for leaky_relu) are bound to both functions.
     """
     if name == "softmax":
         raise ValueError(

@@ -3,11 +3,16 @@
 A model file is a NumPy ``.npz`` archive holding plain arrays only:
 
 - ``format``: the text "nnlib-model" and a format version, so foreign files are recognised;
+- ``nnlib_version``: the version of nnlib that wrote the file (for error messages);
 - ``architecture``: JSON text listing each layer's type and constructor arguments;
 - one array per parameter, named like ``0.W`` (layer index, parameter name).
 
 Loading uses ``np.load(..., allow_pickle=False)``, so a model file can never run code, and
 checks every array's shape against the architecture.
+
+Format versions: 1 (nnlib 0.1) wrote the leaky ReLU slope as ``alpha``; 2 (nnlib 0.2) writes
+``negative_slope``. Files of both versions load; a file of a newer version gets an error that
+says to upgrade nnlib.
 """
 
 import json
@@ -16,11 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
+from nnlib import __version__
 from nnlib.layers import LAYER_TYPES
 from nnlib.network import Sequential
 
 FORMAT = "nnlib-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class ModelFileError(ValueError):
@@ -47,6 +54,7 @@ def save(model, path):
     np.savez(
         path,
         format=np.array(f"{FORMAT} {FORMAT_VERSION}"),
+        nnlib_version=np.array(__version__),
         architecture=np.array(json.dumps(architecture)),
         dtype=np.array(str(model.dtype)),
         **arrays,
@@ -68,15 +76,11 @@ def load(path):
             f"{path} is not a readable nnlib model file ({error}). It may be truncated or "
             "corrupt: save the model again."
         ) from error
-    if str(contents.get("format", "")) != f"{FORMAT} {FORMAT_VERSION}":
-        raise ModelFileError(
-            f"{path} is a NumPy archive but not an nnlib model (format "
-            f"{str(contents.get('format', 'missing'))!r}). Load it with np.load instead."
-        )
+    version = _format_version(path, contents)
     try:
         architecture = json.loads(str(contents["architecture"]))
         dtype = np.dtype(str(contents["dtype"]))
-        layers = [_build_layer(entry, dtype) for entry in architecture]
+        layers = [_build_layer(_upgrade(entry, version), dtype) for entry in architecture]
     except (KeyError, TypeError, ValueError) as error:
         raise ModelFileError(f"{path}: cannot rebuild the network's layers ({error}).") from error
     model = Sequential(*layers)
@@ -88,6 +92,32 @@ def load(path):
             )
         value[...] = contents[name]
     return model
+
+
+def _format_version(path, contents):
+    """The file's format version, or a ModelFileError saying what the file is and what to do."""
+    name, _, version = str(contents.get("format", "")).partition(" ")
+    if name != FORMAT or not version.isdigit():
+        raise ModelFileError(
+            f"{path} is a NumPy archive but not an nnlib model (format "
+            f"{str(contents.get('format', 'missing'))!r}). Load it with np.load instead."
+        )
+    if int(version) not in READABLE_VERSIONS:
+        writer = str(contents.get("nnlib_version", "a newer nnlib"))
+        raise ModelFileError(
+            f"{path} was saved by nnlib {writer} in model-file format {version}, but this is "
+            f"nnlib {__version__}, which reads formats {READABLE_VERSIONS}. Upgrade nnlib "
+            "(pip install --upgrade nnlib, or git pull in the course folder) to load it."
+        )
+    return int(version)
+
+
+def _upgrade(entry, version):
+    """A layer entry of an older format, in the words of the current one."""
+    entry = dict(entry)
+    if version == 1 and "alpha" in entry:  # LeakyReLU's slope, or leaky_relu's option
+        entry["negative_slope"] = entry.pop("alpha")
+    return entry
 
 
 def _build_layer(entry, dtype):

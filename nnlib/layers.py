@@ -189,17 +189,21 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """z where z > 0, else alpha·z, element-wise."""
+    """z where z > 0, else κ·z with κ = negative_slope, element-wise (PyTorch: nn.LeakyReLU).
 
-    def __init__(self, alpha=0.01):
-        super().__init__("leaky_relu", alpha=alpha)
-        self.alpha = alpha
+    ``alpha=`` is the old name of negative_slope, still accepted with a DeprecationWarning.
+    """
+
+    def __init__(self, negative_slope=0.01, *, alpha=None):
+        negative_slope = activations._negative_slope(negative_slope, alpha)
+        super().__init__("leaky_relu", negative_slope=negative_slope)
+        self.negative_slope = negative_slope
 
     def config(self):
-        return {"alpha": self.alpha}
+        return {"negative_slope": self.negative_slope}
 
     def __repr__(self):
-        return f"LeakyReLU(alpha={self.alpha})"
+        return f"LeakyReLU(negative_slope={self.negative_slope})"
 
 
 class Softmax(Layer):

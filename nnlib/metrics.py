@@ -5,16 +5,18 @@ import numpy as np
 from nnlib._validate import check_labels
 
 
-def predicted_classes(outputs):
-    """The class a network predicts for each row of outputs.
+def predicted_classes(outputs, threshold=0.5):
+    """The class ĉ a network predicts for each row of outputs.
 
-    outputs: (n, k) scores, logits or probabilities → argmax per row; or (n, 1) / (n,)
-    probabilities of class 1 → 1 where the probability exceeds 0.5. Returns (n,) int64.
+    outputs: (n, k) scores, logits or probabilities → argmax per row (softmax keeps the order,
+    so logits and probabilities give the same classes); or (n, 1) / (n,) outputs for class 1 →
+    1 where the output exceeds ``threshold``: 0.5 for a probability σ(z), 0 for a logit z.
+    Returns (n,) int64.
     """
     outputs = np.asarray(outputs)
     if outputs.ndim == 2 and outputs.shape[1] > 1:
         return outputs.argmax(axis=1)
-    return (outputs.reshape(-1) > 0.5).astype(np.int64)
+    return (outputs.reshape(-1) > threshold).astype(np.int64)
 
 
 def true_classes(targets):
@@ -25,12 +27,13 @@ def true_classes(targets):
     return targets.reshape(-1).astype(np.int64)
 
 
-def accuracy(outputs, targets):
+def accuracy(outputs, targets, threshold=0.5):
     """The fraction of rows whose predicted class equals the true class, in [0, 1].
 
     outputs: (n, k) or (n, 1) network outputs; targets: labels (n,) or one-hot (n, k).
+    threshold: for one output column, where class 1 begins (0.5 for probabilities, 0 for logits).
     """
-    predicted, true = predicted_classes(outputs), true_classes(targets)
+    predicted, true = predicted_classes(outputs, threshold), true_classes(targets)
     if len(predicted) != len(true):
         raise ValueError(f"{len(predicted)} predictions but {len(true)} targets; they must match.")
     return float(np.mean(predicted == true)) if len(true) else float("nan")

@@ -2,8 +2,10 @@
 (chapter 5).
 
 ``Sequential(*layers)`` runs the layers in order forward and in reverse backward.
-``build_network([784, 128, 10], ["relu", "softmax"])`` builds the same thing from the
-hyper-parameters: layer sizes and one activation name per layer.
+``build_network([784, 128, 10], ["relu", "linear"])`` builds the same thing from the
+hyper-parameters: layer sizes and one activation name per layer. A classifier ends in "linear":
+its outputs are logits, trained with softmax cross-entropy (``losses``) and turned into
+probabilities only where they are read (``training.predict_proba``).
 
 All parameters of a Sequential live in one flat vector ``theta`` and all gradients in one flat
 vector ``grad``; each layer's W and b are *views* (reshaped windows) into them. Chapter 5 treats
@@ -168,16 +170,17 @@ def build_network(sizes, activations, init=None, rng=None, dtype=np.float32):
     """Build a Sequential network from its hyper-parameters.
 
     sizes: the width of every layer, input first, e.g. [784, 128, 10].
-    activations: one activation name per Dense layer, e.g. ["relu", "softmax"]; "linear" adds
-    no activation layer. init: an initialiser name for every Dense layer; by default He before
+    activations: one activation name per Dense layer, e.g. ["relu", "linear"] for a classifier
+    that outputs logits; "linear" adds no activation layer. A final "softmax" (or "sigmoid")
+    makes the network output probabilities, which is handy for reading them, but train from
+    logits: the fused losses are exact where a softmax would round to 0 or 1. init: an initialiser name for every Dense layer; by default He before
     ReLU-like activations and Xavier otherwise. rng: a seed or Generator for all weights.
 
-    >>> build_network([2, 4, 1], ["tanh", "sigmoid"], rng=0)
+    >>> build_network([2, 4, 3], ["tanh", "linear"], rng=0)
     Sequential(
       (0) Dense(2 → 4)
       (1) Tanh()
-      (2) Dense(4 → 1)
-      (3) Sigmoid()
+      (2) Dense(4 → 3)
     )
     """
     sizes, activations = list(sizes), list(activations)

@@ -7,7 +7,9 @@ gives them — and ``step()`` updates every value *in place* from its gradient:
 - ``RMSProp``: s ← ρ·s + (1 − ρ)·g², θ ← θ − α·g / (√s + ε);
 - ``Adam``: momentum and RMSProp together, with bias correction for the zero start.
 
-``weight_decay`` adds L2 regularisation: it adds λ·θ to every gradient (chapter 10).
+The letters are the book's: g = ∇_θ𝓛 the gradient, α the learning rate (``lr``), μ the momentum,
+ρ RMSProp's decay, β₁ and β₂ Adam's, ε a small number that keeps a division finite, λ the weight
+decay. ``weight_decay`` adds L2 regularisation: it adds λ·θ to every gradient (chapter 10).
 
 One trap is handled here. Where a gradient is exactly zero for a long time (a "dead" ReLU unit),
 the running averages (velocity, mean square, Adam's m and v) shrink geometrically, and after a few
@@ -180,7 +182,7 @@ class RMSProp(Optimizer):
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015): momentum on the gradient, RMSProp on its square.
 
-    The textbook form, with t counting steps from 1:
+    The textbook form, with t counting steps from 1::
 
         m ← β₁·m + (1 − β₁)·g          v ← β₂·v + (1 − β₂)·g²
         m̂ = m / (1 − β₁ᵗ)              v̂ = v / (1 − β₂ᵗ)
@@ -191,7 +193,7 @@ class Adam(Optimizer):
     Speed: every line above is a pass over arrays as long as θ, and Adam's passes cost about as
     much as the network's own backward pass. So we store the averages without their (1 − β)
     factors, M = m / (1 − β₁) and V = v / (1 − β₂), updated as M ← β₁·M + g and V ← β₂·V + g²,
-    and fold all the constant factors into two scalars:
+    and fold all the constant factors into two scalars::
 
         θ ← θ − α̂·M / (√V + ε̂),  with c = √((1 − β₂) / (1 − β₂ᵗ)),
                                        α̂ = α·(1 − β₁) / ((1 − β₁ᵗ)·c),  ε̂ = ε / c.

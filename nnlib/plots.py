@@ -74,7 +74,7 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu"), z=None):
     fig, axes = plt.subplots(1, len(names), figsize=(3.3 * len(names), 3.3), squeeze=False)
     for ax, name in zip(axes[0], names):
         f, df = (
-            act.get_activation(name, alpha=0.1)
+            act.get_activation(name, negative_slope=0.1)
             if name == "leaky_relu"
             else act.get_activation(name)
         )
@@ -82,7 +82,7 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu"), z=None):
         ax.plot(z, df(z), linestyle="--", label="derivative")
         ax.axhline(0, color="#888888", linewidth=0.8)
         ax.axvline(0, color="#888888", linewidth=0.8)
-        title = "leaky_relu (α = 0.1)" if name == "leaky_relu" else name
+        title = "leaky_relu (κ = 0.1)" if name == "leaky_relu" else name
         ax.set(title=title, xlabel="z (pre-activation)", ylabel="value")
         ax.legend(loc="upper left", fontsize=9)
     fig.tight_layout()
@@ -440,3 +440,77 @@ def animate_gradient_descent_2d(f, grad, start, lr, steps, xlim, ylim, title, na
 
     anim = animation.FuncAnimation(fig, draw, frames=len(path), interval=200, blit=True)
     return animation_html(anim, name, alt)
+
+
+# -- chapter 5: learning rates side by side, and lighter animations ---------------------------
+
+
+@_styled
+def plot_learning_rates(f, grad, start, rates, steps, xlim, title="Learning rates compared"):
+    """One panel per learning rate: the curve y = f(x) and the path of gradient descent on it.
+
+    f, grad: functions of x (arrays in, arrays out); start: a number; rates: {label: α}, e.g.
+    {"too small": 0.02, "too large": 1.1}; each path holds steps + 1 points, start included.
+    Points that leave xlim are not drawn; the panel says where the path ended.
+    """
+    n = len(rates)
+    ncols = min(n, 2)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 3.3 * nrows), squeeze=False)
+    x = np.linspace(*xlim, 400)
+    top = f(x).max()
+    for ax, (label, lr) in zip(axes.flat, rates.items()):
+        path = gradient_descent_path(grad, [start], lr, steps)[:, 0]
+        inside = np.abs(path - np.mean(xlim)) <= (xlim[1] - xlim[0]) / 2
+        shown = path[: np.argmin(inside)] if not inside.all() else path
+        ax.plot(x, f(x), color=PALETTE[0], label="f(x)")
+        ax.plot(
+            shown, f(shown), color=PALETTE[3], marker="o", markersize=4, linewidth=1, label="steps"
+        )
+        ax.plot(shown[:1], f(shown[:1]), color=PALETTE[3], marker="s", markersize=8)
+        ax.text(
+            0.5,
+            0.96,
+            f"after {steps} steps: x = {path[-1]:.3g}",
+            transform=ax.transAxes,
+            ha="center",
+            va="top",
+            fontsize=9,
+        )
+        ax.set(
+            title=f"{label}: α = {lr:g}",
+            xlabel="x",
+            ylabel="f(x)",
+            xlim=xlim,
+            ylim=(-0.05 * top, 1.15 * top),
+        )
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def compress_animation(html, colours=64):
+    """The same animation with every frame stored as a palette PNG of at most ``colours`` colours.
+
+    html: what ``animation_html`` or an ``animate_*`` function returns (or its text). A plot has
+    few colours, so its frames look the same with a palette and take about a third of the bytes
+    — which matters because every frame is embedded in the page. Returns IPython HTML.
+    """
+    import base64
+    import io
+
+    from IPython.display import HTML
+    from PIL import Image
+
+    def with_palette(match):
+        png = base64.b64decode(match.group(1).replace("\\\n", ""))
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        image = image.quantize(colours, method=Image.Quantize.MEDIANCUT)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+    text = getattr(html, "data", html)
+    return HTML(re.sub(r"data:image/png;base64,([A-Za-z0-9+/=\\\n]+)", with_palette, text))

@@ -2,7 +2,8 @@
 
 ``fit`` runs that loop over shuffled mini-batches for a number of epochs and returns a history;
 ``evaluate`` measures loss and accuracy on held-out data; ``predict`` runs the network in
-evaluation mode. Nothing here loops over samples: every step handles a whole batch.
+evaluation mode, and ``predict_proba`` turns a classifier's logits into probabilities.
+Nothing here loops over samples: every step handles a whole batch.
 """
 
 import math
@@ -13,7 +14,8 @@ import numpy as np
 
 from nnlib import losses as losses_module
 from nnlib._validate import as_batch, check_finite, check_labels, unknown_name
-from nnlib.layers import Dense, Sigmoid, Softmax
+from nnlib.activations import sigmoid, softmax
+from nnlib.layers import Dense, Dropout, Sigmoid, Softmax
 from nnlib.metrics import accuracy, predicted_classes, true_classes
 
 
@@ -29,9 +31,24 @@ def _as_loss(loss):
     return loss
 
 
+def _last_layer(model):
+    """The last layer that changes values at evaluation time (Dropout does not)."""
+    layers = [layer for layer in model.layers if not isinstance(layer, Dropout)]
+    return layers[-1] if layers else None
+
+
 def _check_output_fits_loss(model, loss):
     """Catch the classic silent mistakes of pairing a network's last layer with a loss."""
-    last = model.layers[-1] if model.layers else None
+    last = _last_layer(model)
+    if isinstance(loss, losses_module.BinaryCrossEntropyWithLogitsLoss) and isinstance(
+        last, Sigmoid
+    ):
+        raise ValueError(
+            "The network ends in a Sigmoid layer, but BinaryCrossEntropyWithLogitsLoss applies "
+            "the sigmoid itself (it expects logits), so the sigmoid would be applied twice. "
+            "Remove the final Sigmoid layer (recommended), or use BinaryCrossEntropyLoss, which "
+            "expects probabilities."
+        )
     if isinstance(loss, losses_module.SoftmaxCrossEntropyLoss) and isinstance(last, Softmax):
         raise ValueError(
             "The network ends in a Softmax layer, but SoftmaxCrossEntropyLoss applies softmax "
@@ -47,7 +64,8 @@ def _check_output_fits_loss(model, loss):
     if isinstance(loss, losses_module.BinaryCrossEntropyLoss) and not isinstance(last, Sigmoid):
         raise ValueError(
             f"BinaryCrossEntropyLoss expects probabilities in (0, 1), but the network ends in "
-            f"{last!r}. End the network with a Sigmoid layer."
+            f"{last!r}. Use BinaryCrossEntropyWithLogitsLoss on the logits (recommended), or "
+            "end the network with a Sigmoid layer."
         )
 
 
@@ -185,7 +203,8 @@ def _run_epoch(model, X, y, loss, optimizer, batch_size, rng, epoch, epochs, pro
         optimizer.step()
         loss_sum += batch_loss * len(index)
         if loss.is_classification:
-            correct += int(np.count_nonzero(predicted_classes(outputs) == labels[index]))
+            predicted = predicted_classes(outputs, loss.threshold)
+            correct += int(np.count_nonzero(predicted == labels[index]))
         if progress:
             seen = min(n, (b + 1) * batch_size)
             _show_progress(epoch, epochs, b + 1, n_batches, loss_sum / seen)
@@ -211,8 +230,9 @@ def _epoch_line(history, epoch, epochs):
 def predict(model, X, batch_size=10_000):
     """The network's outputs for X: (n, d) in evaluation mode (no dropout): (n, d_out).
 
-    Runs in batches of batch_size rows to bound memory. For class labels use
-    ``metrics.predicted_classes(predict(model, X))``.
+    Runs in batches of batch_size rows to bound memory. For a classifier these outputs are
+    logits: use ``predict_proba`` for probabilities, and
+    ``metrics.predicted_classes(predict(model, X))`` for the predicted classes.
     """
     X = _prepare_inputs(model, X)
     was_training = model.training
@@ -225,17 +245,35 @@ def predict(model, X, batch_size=10_000):
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
+def predict_proba(model, X, batch_size=10_000):
+    """Class probabilities from a classifier that outputs logits, in evaluation mode.
+
+    X: (n, d). With k > 1 outputs: P = softmax(logits) row by row, (n, k), rows summing to 1.
+    With one output: p = σ(z), (n, 1), the probability of class 1. A network that already ends
+    in a Softmax or Sigmoid layer outputs probabilities itself; they are returned unchanged.
+    (Such a network is fine for reading probabilities, but train a classifier from logits.)
+    """
+    outputs = predict(model, X, batch_size)
+    if isinstance(_last_layer(model), (Softmax, Sigmoid)):
+        return outputs
+    if outputs.shape[1] == 1:
+        return sigmoid(outputs)
+    return softmax(outputs, axis=1)
+
+
 def evaluate(model, X, y, loss, batch_size=10_000):
     """Loss and (for classification) accuracy of the network on (X, y), in evaluation mode.
 
-    Returns {"loss": float} or {"loss": float, "accuracy": float}.
+    Returns {"loss": float} or {"loss": float, "accuracy": float}. Raises the same errors as
+    ``fit`` when the network's last layer does not fit the loss (e.g. a softmax applied twice).
     """
     loss = _as_loss(loss)
+    _check_output_fits_loss(model, loss)
     if len(X) == 0:
         raise ValueError("evaluate needs at least one sample; X is empty.")
     outputs = predict(model, X, batch_size)
     y = _prepare_targets(model, loss, outputs, y)
     scores = {"loss": loss.forward(outputs, y)}
     if loss.is_classification:
-        scores["accuracy"] = accuracy(outputs, y)
+        scores["accuracy"] = accuracy(outputs, y, loss.threshold)
     return scores

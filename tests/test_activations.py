@@ -35,11 +35,21 @@ def test_relu_known_values():
     np.testing.assert_array_equal(act.relu_derivative(z), [0.0, 0.0, 0.0, 1.0, 1.0])
 
 
-def test_leaky_relu_uses_alpha_for_negative_inputs():
+def test_leaky_relu_uses_its_negative_slope_for_negative_inputs():
     z = np.array([-2.0, -0.5, 0.5, 3.0])
     np.testing.assert_allclose(act.leaky_relu(z), [-0.02, -0.005, 0.5, 3.0])
-    np.testing.assert_allclose(act.leaky_relu(z, alpha=0.2), [-0.4, -0.1, 0.5, 3.0])
-    np.testing.assert_allclose(act.leaky_relu_derivative(z, alpha=0.2), [0.2, 0.2, 1.0, 1.0])
+    np.testing.assert_allclose(act.leaky_relu(z, negative_slope=0.2), [-0.4, -0.1, 0.5, 3.0])
+    np.testing.assert_allclose(
+        act.leaky_relu_derivative(z, negative_slope=0.2), [0.2, 0.2, 1.0, 1.0]
+    )
+
+
+def test_leaky_relu_still_accepts_the_old_keyword_alpha_with_a_warning():
+    z = np.array([-2.0, 3.0])
+    with pytest.warns(DeprecationWarning, match="negative_slope"):
+        np.testing.assert_allclose(act.leaky_relu(z, alpha=0.2), [-0.4, 3.0])
+    with pytest.warns(DeprecationWarning, match="negative_slope"):
+        np.testing.assert_allclose(act.leaky_relu_derivative(z, alpha=0.2), [0.2, 1.0])
 
 
 def test_identity_and_its_derivative():
@@ -77,7 +87,7 @@ PAIRS = [
     ("relu", act.relu, act.relu_derivative),
     ("leaky_relu", act.leaky_relu, act.leaky_relu_derivative),
     (
-        "leaky_relu alpha=0.3",
+        "leaky_relu negative_slope=0.3",
         lambda z: act.leaky_relu(z, 0.3),
         lambda z: act.leaky_relu_derivative(z, 0.3),
     ),
@@ -158,7 +168,7 @@ def test_get_activation_returns_the_pair():
 
 
 def test_get_activation_binds_options():
-    f, df = act.get_activation("leaky_relu", alpha=0.5)
+    f, df = act.get_activation("leaky_relu", negative_slope=0.5)
     np.testing.assert_allclose(f(np.array([-2.0, 2.0])), [-1.0, 2.0])
     np.testing.assert_allclose(df(np.array([-2.0, 2.0])), [0.5, 1.0])
 

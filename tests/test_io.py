@@ -69,10 +69,10 @@ def test_the_file_holds_no_pickled_objects(tmp_path):
         contents = {name: archive[name] for name in names}
     assert {"format", "architecture", "dtype", "0.W", "0.b"} <= names
     assert all(array.dtype != object for array in contents.values())
-    assert str(contents["format"]) == "nnlib-model 1"
+    assert str(contents["format"]) == "nnlib-model 2"
     architecture = json.loads(str(contents["architecture"]))
     assert architecture[0] == {"type": "Dense", "n_in": 4, "n_out": 6, "init": "he"}
-    assert {"type": "LeakyReLU", "alpha": 0.2} in architecture
+    assert {"type": "LeakyReLU", "negative_slope": 0.2} in architecture
     assert {"type": "Dropout", "p": 0.25} in architecture
 
 
@@ -124,8 +124,8 @@ def _softplus(z):
 
 
 def test_custom_activation_round_trips_while_registered(tmp_path, activation_registry):
-    activations.register_activation("softplus", _softplus, activations.sigmoid)
-    model = build_network([3, 4, 2], ["softplus", "linear"], rng=0)
+    activations.register_activation("my_softplus", _softplus, activations.sigmoid)
+    model = build_network([3, 4, 2], ["my_softplus", "linear"], rng=0)
     path = tmp_path / "custom.npz"
     io.save(model, path)
     loaded = io.load(path)
@@ -135,11 +135,11 @@ def test_custom_activation_round_trips_while_registered(tmp_path, activation_reg
 
 
 def test_custom_activation_not_registered_at_load_time(tmp_path, activation_registry):
-    activations.register_activation("softplus", _softplus, activations.sigmoid)
+    activations.register_activation("my_softplus", _softplus, activations.sigmoid)
     path = tmp_path / "custom.npz"
-    io.save(build_network([3, 4, 2], ["softplus", "linear"], rng=0), path)
-    del activation_registry["softplus"]
-    with pytest.raises(ModelFileError, match="cannot rebuild.*softplus"):
+    io.save(build_network([3, 4, 2], ["my_softplus", "linear"], rng=0), path)
+    del activation_registry["my_softplus"]
+    with pytest.raises(ModelFileError, match="cannot rebuild.*my_softplus"):
         io.load(path)
 
 
@@ -178,12 +178,31 @@ def test_missing_parameter(tmp_path):
         io.load(path)
 
 
-def test_newer_format_version_is_refused(tmp_path):
+def test_newer_format_version_is_refused_with_what_to_do(tmp_path):
     path = tmp_path / "model.npz"
     io.save(build_network([2, 3], ["linear"], rng=0), path)
-    _rewrite(path, format=np.array("nnlib-model 2"))
-    with pytest.raises(ModelFileError, match="nnlib-model 2"):
+    _rewrite(path, format=np.array("nnlib-model 3"), nnlib_version=np.array("0.9.0"))
+    message = "saved by nnlib 0.9.0 in model-file format 3.*Upgrade"
+    with pytest.raises(ModelFileError, match=message):
         io.load(path)
+
+
+def test_a_file_of_format_1_still_loads(tmp_path):
+    """nnlib 0.1 wrote the leaky ReLU slope as "alpha" and no nnlib_version."""
+    model = Sequential(L.Dense(3, 4, rng=0), L.LeakyReLU(0.2), L.Dense(4, 2, rng=1))
+    path = tmp_path / "old.npz"
+    io.save(model, path)
+    with np.load(path, allow_pickle=False) as archive:
+        contents = {name: archive[name] for name in archive.files if name != "nnlib_version"}
+    architecture = json.loads(str(contents["architecture"]))
+    architecture[1] = {"type": "LeakyReLU", "alpha": 0.2}
+    contents["format"] = np.array("nnlib-model 1")
+    contents["architecture"] = np.array(json.dumps(architecture))
+    np.savez(path, **contents)
+    loaded = io.load(path)
+    assert repr(loaded.layers[1]) == "LeakyReLU(negative_slope=0.2)"
+    X = np.linspace(-1, 1, 6).reshape(2, 3)
+    np.testing.assert_array_equal(loaded.forward(X), model.forward(X))
 
 
 def test_saving_an_unknown_layer_type_is_refused(tmp_path):

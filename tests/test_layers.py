@@ -14,7 +14,7 @@ LAYERS = [
     ("Sigmoid", L.Sigmoid, 4),
     ("Tanh", L.Tanh, 4),
     ("ReLU", L.ReLU, 4),
-    ("LeakyReLU", lambda: L.LeakyReLU(alpha=0.2), 4),
+    ("LeakyReLU", lambda: L.LeakyReLU(negative_slope=0.2), 4),
     ("Activation('tanh')", lambda: L.Activation("tanh"), 4),
     ("Softmax", L.Softmax, 4),
     ("Dropout", lambda: L.Dropout(0.4, rng=3), 4),
@@ -174,7 +174,7 @@ def test_reprs_read_like_the_diagram():
     assert repr(L.ReLU()) == "ReLU()"
     assert repr(L.Sigmoid()) == "Sigmoid()"
     assert repr(L.Tanh()) == "Tanh()"
-    assert repr(L.LeakyReLU(0.2)) == "LeakyReLU(alpha=0.2)"
+    assert repr(L.LeakyReLU(0.2)) == "LeakyReLU(negative_slope=0.2)"
     assert repr(L.Softmax()) == "Softmax()"
     assert repr(L.Dropout(0.3)) == "Dropout(p=0.3)"
     assert repr(L.Activation("tanh")) == "Activation('tanh')"

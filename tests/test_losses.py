@@ -264,6 +264,7 @@ def test_loss_objects_agree_with_the_functions():
 def test_loss_table_and_reprs():
     assert set(losses.LOSSES) == {
         "mse",
+        "binary_cross_entropy_with_logits",
         "binary_cross_entropy",
         "cross_entropy",
         "softmax_cross_entropy",
@@ -333,3 +334,116 @@ def test_binary_cross_entropy_loss_accepts_flat_labels_for_one_column():
     p = np.array([[0.8], [0.4]])
     assert loss.forward(p, np.array([1, 0])) == pytest.approx(-(math.log(0.8) + math.log(0.6)) / 2)
     assert loss.backward().shape == (2, 1)
+
+
+# -- binary cross-entropy from a logit -------------------------------------------------------
+
+
+def test_binary_cross_entropy_with_logits_equals_the_probability_form_where_that_is_exact():
+    z = np.array([[-3.0], [-0.5], [0.0], [1.5], [4.0]])
+    y = np.array([[0.0], [1.0], [1.0], [0.0], [1.0]])
+    p = 1 / (1 + np.exp(-z))
+    assert losses.binary_cross_entropy_with_logits(z, y) == pytest.approx(
+        losses.binary_cross_entropy(p, y), rel=1e-12
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bce_with_logits_gradient_is_sigmoid_minus_y_over_n_even_for_huge_logits(dtype):
+    z = np.array([[-1000.0], [-40.0], [-17.5], [0.0], [17.5], [40.0], [1000.0]], dtype=dtype)
+    y = np.array([[1.0], [1.0], [1.0], [0.0], [0.0], [0.0], [0.0]], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow, no division by zero
+        loss = losses.BinaryCrossEntropyWithLogitsLoss()
+        value = loss.forward(z, y)
+        grad = loss.backward()
+    sigma = 1 / (1 + np.exp(-z.astype(np.float64).clip(-700, 700)))
+    np.testing.assert_allclose(grad, (sigma - y) / len(z), rtol=1e-6, atol=1e-12)
+    assert grad.dtype == dtype
+    # the confidently wrong samples keep a gradient of size about 1/n, not 0
+    assert abs(grad[0, 0]) == pytest.approx(1 / len(z), rel=1e-6)
+    assert abs(grad[-1, 0]) == pytest.approx(1 / len(z), rel=1e-6)
+    # and the loss keeps growing with the logit: about |z| for a confident mistake
+    expected = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+    assert value == pytest.approx(float(expected), rel=1e-6)
+    assert value > 2000 / len(z)
+
+
+def test_the_probability_form_loses_the_gradient_where_the_logit_form_keeps_it():
+    """Why the logit form exists: after a float32 sigmoid, a logit of 20 is a probability of 1."""
+    z = np.array([[20.0]], dtype=np.float32)
+    y = np.array([[0.0]], dtype=np.float32)
+    from nnlib.layers import Sigmoid
+
+    sigmoid = Sigmoid()
+    p = sigmoid.forward(z)
+    through_sigmoid = sigmoid.backward(losses.binary_cross_entropy_gradient(p, y))
+    assert through_sigmoid[0, 0] == 0.0
+    assert losses.binary_cross_entropy_with_logits_gradient(z, y)[0, 0] == pytest.approx(1.0)
+
+
+def test_bce_with_logits_gradient_by_finite_differences(central_difference):
+    generator = np.random.default_rng(3)
+    z = generator.normal(size=(6, 2)) * 3
+    y = (generator.random((6, 2)) > 0.5).astype(np.float64)
+    numerical = central_difference(lambda: losses.binary_cross_entropy_with_logits(z, y), z)
+    np.testing.assert_allclose(
+        losses.binary_cross_entropy_with_logits_gradient(z, y), numerical, rtol=1e-6, atol=1e-9
+    )
+
+
+def test_bce_with_logits_loss_accepts_flat_labels_for_one_column():
+    z = np.array([[2.0], [-1.0]])
+    loss = losses.BinaryCrossEntropyWithLogitsLoss()
+    assert loss.forward(z, np.array([1, 0])) == loss.forward(z, np.array([[1.0], [0.0]]))
+    assert loss.threshold == 0.0 and losses.BinaryCrossEntropyLoss.threshold == 0.5
+
+
+@pytest.mark.parametrize("bad", [[[2.0], [0.0]], [[-1.0], [1.0]]])
+def test_bce_with_logits_targets_outside_0_1(bad):
+    with pytest.raises(ValueError, match="targets between 0 and 1"):
+        losses.binary_cross_entropy_with_logits(np.zeros((2, 1)), np.array(bad))
+
+
+# -- soft targets ----------------------------------------------------------------------------
+
+
+def test_soft_targets_that_sum_to_one_give_the_true_loss_and_gradient(central_difference):
+    generator = np.random.default_rng(4)
+    Z = generator.normal(size=(4, 3))
+    Y = generator.random((4, 3))
+    Y /= Y.sum(axis=1, keepdims=True)  # label-smoothing-like soft targets
+    expected = -np.mean(np.sum(Y * np.log(softmax(Z, axis=1)), axis=1))
+    assert losses.softmax_cross_entropy(Z, Y) == pytest.approx(expected, rel=1e-12)
+    loss = losses.SoftmaxCrossEntropyLoss()
+    assert loss.forward(Z, Y) == pytest.approx(expected, rel=1e-12)
+    numerical = central_difference(lambda: losses.softmax_cross_entropy(Z, Y), Z)
+    np.testing.assert_allclose(loss.backward(), numerical, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        losses.softmax_cross_entropy_gradient(Z, Y), numerical, rtol=1e-6, atol=1e-9
+    )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        losses.softmax_cross_entropy,
+        losses.softmax_cross_entropy_gradient,
+        lambda Z, Y: losses.SoftmaxCrossEntropyLoss().forward(Z, Y),
+        lambda Z, Y: losses.cross_entropy(softmax(Z, axis=1), Y),
+    ],
+    ids=["function", "gradient", "loss object", "cross_entropy"],
+)
+@pytest.mark.parametrize(
+    "Y, row",
+    [
+        (np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), 0),  # sums to 2
+        (np.array([[1.0, 0.0, 0.0], [0.0, 0.3, 0.3]]), 1),  # sums to 0.6
+        (np.array([[1.5, -0.5, 0.0], [0.0, 0.0, 1.0]]), 0),  # a negative entry
+    ],
+    ids=["sum 2", "sum 0.6", "negative"],
+)
+def test_target_rows_that_are_not_probability_vectors_are_refused(call, Y, row):
+    Z = np.zeros((2, 3))
+    with pytest.raises(ValueError, match=f"probability vector.*row {row}"):
+        call(Z, Y)

@@ -51,7 +51,7 @@ def test_plot_activations():
         "sigmoid",
         "tanh",
         "relu",
-        "leaky_relu (α = 0.1)",
+        "leaky_relu (κ = 0.1)",
     ]
     sigmoid_curve = fig.axes[0].lines[0].get_ydata()
     assert sigmoid_curve[0] == pytest.approx(1 / (1 + np.exp(5)))

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from nnlib import data, layers, losses, optim, training
+from nnlib.activations import softmax
 from nnlib.network import build_network
 
 # -- it learns -------------------------------------------------------------------------------------
@@ -71,6 +72,66 @@ def test_xor_with_a_sigmoid_output_and_binary_cross_entropy():
     )
     assert history["accuracy"][-1] >= 0.95
     assert training.evaluate(model, X, y, "binary_cross_entropy")["accuracy"] >= 0.95
+
+
+def test_xor_from_a_logit_with_binary_cross_entropy_with_logits():
+    X, y = data.make_xor(200, rng=0)
+    model = build_network([2, 8, 1], ["tanh", "linear"], rng=0)
+    history = training.fit(
+        model,
+        X,
+        y,
+        "binary_cross_entropy_with_logits",
+        optim.Adam(model.parameters(), lr=0.05),
+        epochs=60,
+        batch_size=20,
+        rng=0,
+    )
+    assert history["accuracy"][-1] >= 0.95
+    scores = training.evaluate(model, X, y, "binary_cross_entropy_with_logits")
+    logits = training.predict(model, X)
+    assert scores["accuracy"] == np.mean((logits[:, 0] > 0) == y)  # judged by the sign
+    assert scores["accuracy"] >= 0.95
+    p = training.predict_proba(model, X)
+    np.testing.assert_allclose(p, 1 / (1 + np.exp(-logits.astype(np.float64))), rtol=1e-6)
+
+
+def test_accuracy_from_logits_uses_threshold_zero_not_one_half():
+    """A logit of 0.3 is class 1 (σ(0.3) ≈ 0.57); a threshold of 0.5 would call it class 0."""
+    model = build_network([1, 1], ["linear"], rng=0)
+    model.theta[...] = [1.0, 0.0]  # z = x
+    X = np.array([[0.3], [-0.3], [0.7]], dtype=np.float32)
+    scores = training.evaluate(model, X, np.array([1, 0, 1]), "binary_cross_entropy_with_logits")
+    assert scores["accuracy"] == 1.0
+
+
+def test_sigmoid_before_bce_with_logits_is_refused(setup):
+    _, _, X, _ = setup
+    model = build_network([4, 3, 1], ["relu", "sigmoid"], rng=0)
+    y = np.arange(12) % 2
+    for run in (
+        lambda: training.fit(
+            model, X, y, "binary_cross_entropy_with_logits", optim.Adam(model.parameters())
+        ),
+        lambda: training.evaluate(model, X, y, "binary_cross_entropy_with_logits"),
+    ):
+        with pytest.raises(ValueError, match="sigmoid would be applied twice"):
+            run()
+
+
+def test_predict_proba_gives_softmax_of_the_logits(setup):
+    model, _, X, _ = setup
+    P = training.predict_proba(model, X)
+    logits = training.predict(model, X)
+    np.testing.assert_allclose(P.sum(axis=1), 1, rtol=1e-6)
+    np.testing.assert_allclose(P, softmax(logits, axis=1), rtol=1e-6)
+    assert np.array_equal(P.argmax(axis=1), logits.argmax(axis=1))
+
+
+def test_predict_proba_of_a_network_ending_in_softmax_returns_its_outputs(setup):
+    _, _, X, _ = setup
+    model = build_network([4, 5, 3], ["relu", "softmax"], rng=0)
+    np.testing.assert_array_equal(training.predict_proba(model, X), training.predict(model, X))
 
 
 def test_regression_with_mse_has_no_accuracy():
@@ -392,6 +453,13 @@ def test_double_softmax(setup):
         training.fit(model, X, y, losses.SoftmaxCrossEntropyLoss(), optim.Adam(model.parameters()))
 
 
+def test_evaluate_refuses_a_double_softmax_too(setup):
+    _, _, X, y = setup
+    model = build_network([4, 5, 3], ["relu", "softmax"], rng=0)
+    with pytest.raises(ValueError, match="softmax would be applied twice"):
+        training.evaluate(model, X, y, "softmax_cross_entropy")
+
+
 def test_cross_entropy_needs_a_softmax_output(setup):
     model, optimizer, X, y = setup
     with pytest.raises(ValueError, match="CrossEntropyLoss expects probabilities"):
@@ -400,7 +468,7 @@ def test_cross_entropy_needs_a_softmax_output(setup):
 
 def test_binary_cross_entropy_needs_a_sigmoid_output(setup):
     model, optimizer, X, y = setup
-    with pytest.raises(ValueError, match="End the network with a Sigmoid layer"):
+    with pytest.raises(ValueError, match="BinaryCrossEntropyWithLogitsLoss on the logits"):
         training.fit(model, X, y, "binary_cross_entropy", optimizer)
 
 
