@@ -7,6 +7,10 @@ gives them — and ``step()`` updates every value *in place* from its gradient:
 - ``RMSProp``: s ← ρ·s + (1 − ρ)·g², θ ← θ − α·g / (√s + ε);
 - ``Adam``: momentum and RMSProp together, with bias correction for the zero start.
 
+``TextbookAdam`` is Adam written line by line as chapter 8 derives it; ``Adam`` computes the same
+steps faster (its docstring says how), and the tests check that the two agree. ``step_decay``
+and ``cosine_decay`` make learning-rate schedules for ``fit(..., lr_schedule=...)``.
+
 The letters are the book's: g = ∇_θ𝓛 the gradient, α the learning rate (``lr``), μ the momentum,
 ρ RMSProp's decay, β₁ and β₂ Adam's, ε a small number that keeps a division finite, λ the weight
 decay. ``weight_decay`` adds L2 regularisation: it adds λ·θ to every gradient (chapter 10).
@@ -234,3 +238,70 @@ class Adam(Optimizer):
         np.divide(M, scratch, out=scratch)
         scratch *= lr_hat
         _take_step(value, scratch)
+
+
+class TextbookAdam(Optimizer):
+    """Adam exactly as the equations read (chapter 8); ``Adam`` is the same rule, computed faster.
+
+    With t counting steps from 1::
+
+        m ← β₁·m + (1 − β₁)·g          v ← β₂·v + (1 − β₂)·g²
+        m̂ = m / (1 − β₁ᵗ)              v̂ = v / (1 − β₂ᵗ)
+        θ ← θ − α·m̂ / (√v̂ + ε)
+    """
+
+    moments = ("m", "v")
+
+    @property
+    def decay(self):
+        return min(self.beta1, self.beta2)
+
+    def __init__(self, params, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        super().__init__(params, lr, weight_decay)
+
+    def init_state(self, value):
+        return {"m": np.zeros_like(value), "v": np.zeros_like(value)}
+
+    def update(self, value, grad, state):
+        b1, b2, t = self.beta1, self.beta2, self.steps
+        state["m"][...] = b1 * state["m"] + (1 - b1) * grad
+        state["v"][...] = b2 * state["v"] + (1 - b2) * grad**2
+        m_hat = state["m"] / (1 - b1**t)
+        v_hat = state["v"] / (1 - b2**t)
+        value -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+# -- learning-rate schedules for fit(..., lr_schedule=...) -----------------------------------
+
+
+def step_decay(lr, factor=0.5, every=10):
+    """A schedule epoch → learning rate: lr for the first ``every`` epochs, then lr·factor, then
+    lr·factor², and so on. Epochs count from 1."""
+    if not (lr > 0 and 0 < factor <= 1 and every >= 1):
+        raise ValueError(
+            f"step_decay needs lr > 0, 0 < factor ≤ 1 and every ≥ 1; got lr={lr}, "
+            f"factor={factor}, every={every}."
+        )
+
+    def schedule(epoch):
+        return lr * factor ** ((epoch - 1) // every)
+
+    return schedule
+
+
+def cosine_decay(lr, epochs, lr_min=0.0):
+    """A schedule epoch → learning rate that falls from lr (epoch 1) to lr_min (epoch ``epochs``)
+    along half a cosine wave: lr_min + (lr − lr_min)·(1 + cos(π·(epoch − 1)/(epochs − 1)))/2.
+    Later epochs keep lr_min. lr_min must be positive for fit, which refuses a rate of 0."""
+    if not (lr > 0 and epochs >= 1 and 0 <= lr_min <= lr):
+        raise ValueError(
+            f"cosine_decay needs lr > 0, epochs ≥ 1 and 0 ≤ lr_min ≤ lr; got lr={lr}, "
+            f"epochs={epochs}, lr_min={lr_min}."
+        )
+
+    def schedule(epoch):
+        progress = min(epoch - 1, epochs - 1) / max(epochs - 1, 1)
+        return lr_min + (lr - lr_min) * (1 + np.cos(np.pi * progress)) / 2
+
+    return schedule

@@ -102,6 +102,7 @@ def fit(
     validation_data=None,
     rng=None,
     patience=None,
+    lr_schedule=None,
     verbose=False,
     progress=False,
 ):
@@ -111,12 +112,15 @@ def fit(
     ``losses.LOSSES``. optimizer: built from ``model.parameters()``. epochs: passes over the
     data. batch_size: samples per step. validation_data: (X_val, y_val), evaluated after each
     epoch. rng: seed or Generator for the shuffling. patience: stop when the validation loss has
-    not improved for this many epochs, and restore the best parameters. verbose: print one line
-    per epoch. progress: show a progress bar within each epoch.
+    not improved for this many epochs, and restore the best parameters. lr_schedule: a function
+    epoch → learning rate (epochs count from 1), applied to the optimizer before each epoch, e.g.
+    ``optim.step_decay(0.01, factor=0.5, every=5)``. verbose: print one line per epoch.
+    progress: show a progress bar within each epoch.
 
     Returns a dict of per-epoch lists: "loss" (mean over the epoch's batches), "accuracy" (for
-    classification losses), "val_loss" and "val_accuracy" (with validation_data), and "time"
-    (seconds); plus "best_epoch" with validation_data: the epoch of the lowest validation loss.
+    classification losses), "val_loss" and "val_accuracy" (with validation_data), "lr" (the
+    learning rate used) and "time" (seconds); plus "best_epoch" with validation_data: the epoch
+    of the lowest validation loss.
     Raises TrainingDiverged if the loss becomes NaN or infinite.
     """
     loss = _as_loss(loss)
@@ -136,7 +140,7 @@ def fit(
         X_val = _prepare_inputs(model, validation_data[0], "X_val")
         y_val = _prepare_targets(model, loss, X_val, validation_data[1], "y_val")
     rng = np.random.default_rng(rng)
-    history = {"loss": [], "time": []}
+    history = {"loss": [], "lr": [], "time": []}
     if loss.is_classification:
         history["accuracy"] = []
     best_loss, best_theta, waited = math.inf, None, 0
@@ -144,6 +148,9 @@ def fit(
     model.train()
     try:
         for epoch in range(1, epochs + 1):
+            if lr_schedule is not None:
+                optimizer.lr = _scheduled_lr(lr_schedule, epoch)
+            history["lr"].append(optimizer.lr)
             started = time.perf_counter()
             mean_loss, train_accuracy = _run_epoch(
                 model, X, y, loss, optimizer, batch_size, rng, epoch, epochs, progress
@@ -170,6 +177,16 @@ def fit(
     if patience is not None and best_theta is not None:
         model.theta[...] = best_theta  # the layers' W and b are views, so they change too
     return history
+
+
+def _scheduled_lr(lr_schedule, epoch):
+    lr = lr_schedule(epoch)
+    if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
+        raise ValueError(
+            f"lr_schedule({epoch}) returned {lr!r}; it must return a positive, finite learning "
+            "rate for every epoch (epochs count from 1)."
+        )
+    return float(lr)
 
 
 def _run_epoch(model, X, y, loss, optimizer, batch_size, rng, epoch, epochs, progress):

@@ -298,3 +298,58 @@ def test_without_the_guard_the_same_training_goes_subnormal(name, monkeypatch):
     monkeypatch.setattr(optim, "_flush_tiny", lambda state: None)
     _, _, seen_subnormal = _train_with_dead_units(OPTIMIZERS[name])
     assert seen_subnormal
+
+
+# -- the textbook Adam and the learning-rate schedules ------------------------------------------
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.01])
+def test_adam_agrees_with_the_textbook_form_to_float32_precision(weight_decay):
+    generator = np.random.default_rng(0)
+    start = generator.normal(size=50).astype(np.float32)
+    values = [start.copy(), start.copy()]
+    grads = [np.zeros_like(start), np.zeros_like(start)]
+    fast = optim.Adam([(values[0], grads[0])], lr=0.01, weight_decay=weight_decay)
+    textbook = optim.TextbookAdam([(values[1], grads[1])], lr=0.01, weight_decay=weight_decay)
+    for _ in range(300):
+        g = generator.normal(size=50).astype(np.float32) * np.float32(0.1) + values[0]
+        grads[0][...] = g
+        grads[1][...] = g
+        fast.step()
+        textbook.step()
+    assert values[1].dtype == np.float32
+    np.testing.assert_allclose(values[0], values[1], rtol=2e-5, atol=2e-6)
+    assert not np.allclose(values[0], start, atol=1e-2)  # they really moved
+
+
+def test_textbook_adam_first_step_is_lr_times_the_sign_of_the_gradient():
+    """With m̂ = g and v̂ = g² after one step, the step is α·g/|g| (ε aside)."""
+    value = np.array([1.0, -2.0, 3.0])
+    grad = np.array([0.5, -4.0, 1e-3])
+    optim.TextbookAdam([(value, grad)], lr=0.1, eps=0.0).step()
+    np.testing.assert_allclose(value, [0.9, -1.9, 2.9])
+
+
+def test_step_decay_and_cosine_decay():
+    step = optim.step_decay(1.0, factor=0.1, every=3)
+    assert [step(e) for e in range(1, 8)] == pytest.approx([1, 1, 1, 0.1, 0.1, 0.1, 0.01])
+    cosine = optim.cosine_decay(1.0, epochs=5, lr_min=0.1)
+    values = [cosine(e) for e in range(1, 7)]
+    assert values[0] == pytest.approx(1.0) and values[4] == pytest.approx(0.1)
+    assert values[2] == pytest.approx(0.55)  # halfway: the mean of the two
+    assert values[5] == pytest.approx(0.1)  # after the last epoch it stays at lr_min
+    assert all(a >= b for a, b in zip(values, values[1:]))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: optim.step_decay(0.1, factor=1.5),
+        lambda: optim.step_decay(-0.1),
+        lambda: optim.cosine_decay(0.1, epochs=0),
+        lambda: optim.cosine_decay(0.1, epochs=5, lr_min=0.2),
+    ],
+)
+def test_schedules_refuse_nonsense(make):
+    with pytest.raises(ValueError, match="needs"):
+        make()

@@ -9,7 +9,7 @@ import pytest
 
 from nnlib import data, layers, losses, optim, training
 from nnlib.activations import softmax
-from nnlib.network import build_network
+from nnlib.network import Sequential, build_network
 
 # -- it learns -------------------------------------------------------------------------------------
 
@@ -191,8 +191,8 @@ def test_training_runs_in_float32():
 def test_history_keys_and_lengths():
     X, y = data.make_moons(60, rng=1)
     model, history = _train_small(0, epochs=3, validation_data=(X, y))
-    assert {"loss", "accuracy", "val_loss", "val_accuracy", "time"} <= set(history)
-    for key in ("loss", "accuracy", "val_loss", "val_accuracy", "time"):
+    assert {"loss", "accuracy", "val_loss", "val_accuracy", "lr", "time"} <= set(history)
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy", "lr", "time"):
         assert len(history[key]) == 3
     assert all(0 <= a <= 1 for a in history["accuracy"] + history["val_accuracy"])
     assert all(t >= 0 for t in history["time"])
@@ -204,7 +204,7 @@ def test_history_keys_and_lengths():
 
 def test_history_without_validation_data():
     _, history = _train_small(0, epochs=2)
-    assert set(history) == {"loss", "accuracy", "time"}
+    assert set(history) == {"loss", "accuracy", "lr", "time"}
 
 
 def test_best_epoch_is_the_epoch_of_the_lowest_validation_loss():
@@ -521,3 +521,75 @@ def test_labels_and_one_hot_targets_train_identically():
     for key in ("loss", "accuracy"):
         np.testing.assert_allclose(histories[0][key], histories[1][key], rtol=1e-6)
     assert histories[0]["accuracy"][-1] > 0.8
+
+
+# -- shuffling and learning-rate schedules ------------------------------------------------------
+
+
+class _Recorder(layers.Layer):
+    """Passes its input through and remembers the first column of every batch it sees."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def forward(self, X):
+        self.seen.append(X[:, 0].astype(int).copy())
+        return X
+
+
+def _orders_seen(rng, epochs=3, n=40, batch_size=8):
+    """The order in which fit shows samples 0..n−1, one array per epoch."""
+    recorder = _Recorder()
+    model = Sequential(recorder, layers.Dense(1, 2, rng=0))
+    X = np.arange(n, dtype=np.float32).reshape(-1, 1)
+    y = np.arange(n) % 2
+    optimizer = optim.SGD(model.parameters(), lr=1e-6)
+    training.fit(model, X, y, "softmax_cross_entropy", optimizer, epochs, batch_size, rng=rng)
+    per_epoch = len(recorder.seen) // epochs
+    return [
+        np.concatenate(recorder.seen[e * per_epoch : (e + 1) * per_epoch]) for e in range(epochs)
+    ]
+
+
+def test_fit_shuffles_every_epoch_differently_and_reproducibly():
+    orders = _orders_seen(rng=0)
+    for order in orders:
+        assert sorted(order) == list(range(40))  # every sample exactly once an epoch
+        assert not np.array_equal(order, np.arange(40))  # not in the stored order
+    assert not np.array_equal(orders[0], orders[1])  # a new order each epoch
+    again = _orders_seen(rng=0)
+    assert all(np.array_equal(a, b) for a, b in zip(orders, again))  # the seed decides
+    assert not np.array_equal(_orders_seen(rng=1)[0], orders[0])
+
+
+def test_lr_schedule_sets_the_learning_rate_before_each_epoch():
+    X, y = data.make_moons(40, rng=0)
+    model = build_network([2, 4, 2], ["relu", "linear"], rng=0)
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+    schedule = optim.step_decay(0.1, factor=0.5, every=2)
+    history = training.fit(
+        model, X, y, "softmax_cross_entropy", optimizer, epochs=5, rng=0, lr_schedule=schedule
+    )
+    assert history["lr"] == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
+    assert optimizer.lr == pytest.approx(0.025)
+
+
+def test_without_a_schedule_the_learning_rate_is_recorded_unchanged():
+    model, history = _train_small(0, epochs=2)
+    assert history["lr"] == [history["lr"][0]] * 2
+
+
+def test_a_schedule_returning_zero_is_refused():
+    X, y = data.make_moons(20, rng=0)
+    model = build_network([2, 2], ["linear"], rng=0)
+    with pytest.raises(ValueError, match=r"lr_schedule\(3\) returned 0"):
+        training.fit(
+            model,
+            X,
+            y,
+            "softmax_cross_entropy",
+            optim.SGD(model.parameters(), lr=0.1),
+            epochs=4,
+            lr_schedule=lambda epoch: 0 if epoch == 3 else 0.1,
+        )
