@@ -97,6 +97,8 @@ def check_layer(layer, X, rng=0, tolerance=1e-6):
     for key in layer.params:
         layer.params[key] = layer.params[key].astype(np.float64)
         layer.grads[key] = np.zeros_like(layer.params[key])
+    for key in getattr(layer, "buffers", {}):
+        layer.buffers[key] = layer.buffers[key].astype(np.float64)
     X = np.array(X, dtype=np.float64)
     snapshot = copy.deepcopy(layer)  # same random state (e.g. a dropout mask) for every call
 

@@ -5,14 +5,15 @@ A model file is a NumPy ``.npz`` archive holding plain arrays only:
 - ``format``: the text "nnlib-model" and a format version, so foreign files are recognised;
 - ``nnlib_version``: the version of nnlib that wrote the file (for error messages);
 - ``architecture``: JSON text listing each layer's type and constructor arguments;
-- one array per parameter, named like ``0.W`` (layer index, parameter name).
+- one array per parameter, named like ``0.W`` (layer index, parameter name), and one per
+  buffer (state that is not trained, such as BatchNorm's ``2.running_mean``).
 
 Loading uses ``np.load(..., allow_pickle=False)``, so a model file can never run code, and
 checks every array's shape against the architecture.
 
 Format versions: 1 (nnlib 0.1) wrote the leaky ReLU slope as ``alpha``; 2 (nnlib 0.2) writes
-``negative_slope``. Files of both versions load; a file of a newer version gets an error that
-says to upgrade nnlib.
+``negative_slope`` and saves buffers. Files of both versions load; a file of a newer version
+gets an error that says to upgrade nnlib.
 """
 
 import json
@@ -51,6 +52,7 @@ def save(model, path):
                 f"Cannot save a {entry['type']} layer: nnlib.io knows only {sorted(LAYER_TYPES)}."
             )
     arrays = {name: value for name, value, _ in model.named_parameters()}
+    arrays.update(model.named_buffers())
     np.savez(
         path,
         format=np.array(f"{FORMAT} {FORMAT_VERSION}"),
@@ -84,11 +86,13 @@ def load(path):
     except (KeyError, TypeError, ValueError) as error:
         raise ModelFileError(f"{path}: cannot rebuild the network's layers ({error}).") from error
     model = Sequential(*layers)
-    for name, value, _ in model.named_parameters():
+    stored = [(name, value, "parameter") for name, value, _ in model.named_parameters()]
+    stored += [(name, value, "buffer") for name, value in model.named_buffers()]
+    for name, value, kind in stored:
         if name not in contents or contents[name].shape != value.shape:
             found = contents[name].shape if name in contents else "nothing"
             raise ModelFileError(
-                f"{path}: parameter {name} should have shape {value.shape}, found {found}."
+                f"{path}: {kind} {name} should have shape {value.shape}, found {found}."
             )
         value[...] = contents[name]
     return model
@@ -125,6 +129,8 @@ def _build_layer(entry, dtype):
     kind = entry.pop("type")
     if kind not in LAYER_TYPES:
         raise ValueError(f"unknown layer type {kind!r}")
+    if kind == "BatchNorm":
+        return LAYER_TYPES[kind](**entry, dtype=dtype)
     if kind == "Dense":  # the weights come from the file, so skip the random draw
         init = entry.pop("init", "xavier")
         layer = LAYER_TYPES[kind](**entry, init="zeros", dtype=dtype)

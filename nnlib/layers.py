@@ -1,4 +1,5 @@
-"""Layers: the building blocks of a network (chapters 1, 3 and 6; Dropout in chapter 10).
+"""Layers: the building blocks of a network (chapters 1, 3 and 6; Dropout and BatchNorm in
+chapter 10).
 
 Every layer has the same small interface:
 
@@ -6,7 +7,9 @@ Every layer has the same small interface:
   ``backward`` will need;
 - ``backward(dY)`` takes dL/dY: (n, d_out), stores dL/dparameter in ``grads`` and returns
   dL/dX: (n, d_in);
-- ``params`` and ``grads`` are dicts with the same keys (empty for layers without parameters).
+- ``params`` and ``grads`` are dicts with the same keys (empty for layers without parameters);
+- ``buffers`` holds state that is not trained (BatchNorm's running statistics): it stays out of
+  θ and the optimizer, but ``nnlib.io`` saves it with the parameters.
 
 Arrays are batch-first: one sample per row. Many texts write a layer for one column vector x as
 z = W·x + b with W: (n_out, n_in); stacking samples as rows and transposing gives our Z = X @ W + b
@@ -29,6 +32,7 @@ class Layer:
     def __init__(self):
         self.params = {}
         self.grads = {}
+        self.buffers = {}
         self.training = True
 
     def __call__(self, X):
@@ -256,10 +260,88 @@ class Dropout(Layer):
         return {"p": self.p}
 
 
+class BatchNorm(Layer):
+    """Batch normalisation (Ioffe & Szegedy, 2015) of each feature, then a learned scale and shift.
+
+    X, Y: (n, d). In training mode each column is normalised with the batch's own mean and
+    variance, X̂ = (X − mean) / √(var + ε), and Y = γ ⊙ X̂ + β with parameters γ ("gamma", ones
+    at first) and β ("beta", zeros at first), both (d,). The layer also keeps running averages of
+    the batch means and variances, updated as r ← (1 − m)·r + m·(batch value) with
+    m = ``momentum`` (0.1, as in PyTorch; the running variance uses the unbiased n − 1 estimate).
+    In evaluation mode the running averages replace the batch statistics, so one sample's
+    output does not depend on the rest of its batch. The running averages are ``buffers``:
+    state, not parameters, so the optimizer never changes them.
+    """
+
+    def __init__(self, n_features, momentum=0.1, eps=1e-5, dtype=np.float32):
+        super().__init__()
+        if not isinstance(n_features, (int, np.integer)) or n_features < 1:
+            raise ValueError(
+                f"BatchNorm needs a positive whole number of features, got {n_features!r}."
+            )
+        if not 0 < momentum <= 1:
+            raise ValueError(f"BatchNorm's momentum must be in (0, 1], got {momentum}.")
+        self.n_features, self.momentum, self.eps = int(n_features), momentum, eps
+        self.params = {"gamma": np.ones(n_features, dtype), "beta": np.zeros(n_features, dtype)}
+        self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
+        self.buffers = {
+            "running_mean": np.zeros(n_features, dtype),
+            "running_var": np.ones(n_features, dtype),
+        }
+
+    def forward(self, X):
+        """X: (n, d) → Y = γ ⊙ X̂ + β: (n, d)."""
+        X = as_batch(X, n_features=self.n_features, where=self)
+        if self.training:
+            if len(X) < 2:
+                raise ValueError(
+                    "BatchNorm in training mode needs at least 2 samples per batch to estimate a "
+                    "variance. Use a larger batch, or call model.eval() to use running statistics."
+                )
+            mean, var = X.mean(axis=0), X.var(axis=0)
+            self._update_running(mean, X.var(axis=0, ddof=1))
+        else:
+            mean, var = self.buffers["running_mean"], self.buffers["running_var"]
+        self.inv_std = 1 / np.sqrt(var + self.eps)
+        self.X_hat = (X - mean) * self.inv_std
+        return self.params["gamma"] * self.X_hat + self.params["beta"]
+
+    def _update_running(self, mean, unbiased_var):
+        m = self.momentum
+        for key, value in (("running_mean", mean), ("running_var", unbiased_var)):
+            self.buffers[key][...] = (1 - m) * self.buffers[key] + m * value
+
+    def backward(self, dY, need_dX=True):
+        """dY: (n, d) → dX: (n, d); grads dγ = Σ_rows dY ⊙ X̂, dβ = Σ_rows dY.
+
+        In training mode the mean and variance depend on every row, so
+        dX = (1/n)·(1/√(var + ε)) ⊙ (n·dX̂ − Σ_rows dX̂ − X̂ ⊙ Σ_rows(dX̂ ⊙ X̂)) with dX̂ = γ ⊙ dY.
+        In evaluation mode they are constants and dX = γ ⊙ dY / √(var + ε).
+        """
+        X_hat, inv_std = self.X_hat, self.inv_std
+        self.grads["gamma"][...] = np.sum(dY * X_hat, axis=0)
+        self.grads["beta"][...] = np.sum(dY, axis=0)
+        if not need_dX:
+            return None
+        dX_hat = dY * self.params["gamma"]
+        if not self.training:
+            return dX_hat * inv_std
+        n = len(dY)
+        return (
+            inv_std / n * (n * dX_hat - dX_hat.sum(axis=0) - X_hat * np.sum(dX_hat * X_hat, axis=0))
+        )
+
+    def config(self):
+        return {"n_features": self.n_features, "momentum": self.momentum, "eps": self.eps}
+
+    def __repr__(self):
+        return f"BatchNorm({self.n_features})"
+
+
 # Layer classes by name, so a saved network can be rebuilt (nnlib.io).
 LAYER_TYPES = {
     cls.__name__: cls
-    for cls in (Dense, Activation, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax, Dropout)
+    for cls in (Dense, Activation, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax, Dropout, BatchNorm)
 }
 
 # The layer to use for each activation name in build_network; other names become Activation(name).
@@ -292,6 +374,7 @@ __all__ = [
     "LeakyReLU",
     "Softmax",
     "Dropout",
+    "BatchNorm",
     "activation_layer",
     "LAYER_TYPES",
 ]

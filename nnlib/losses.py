@@ -135,8 +135,8 @@ def binary_cross_entropy_with_logits(z, y):
     """Binary cross-entropy of σ(z), computed from the logit z (PyTorch: BCEWithLogitsLoss).
 
     z: logits (any shape, e.g. (n, 1)); y: 0/1 targets of the same shape. Per entry,
-    ℓ = −y·log σ(z) − (1 − y)·log(1 − σ(z)) = max(z, 0) − z·y + log(1 + e^(−|z|)),
-    which never takes the log of 0 and never overflows, even for |z| in the thousands.
+    ℓ = −y·log σ(z) − (1 − y)·log(1 − σ(z)) = max(z, 0) − z·y + log(1 + exp(−abs(z))),
+    which never takes the log of 0 and never overflows, even for logits in the thousands.
     Returns the mean over all entries.
     """
     z, y = np.asarray(z), np.asarray(y)

@@ -95,6 +95,15 @@ class Sequential:
         because every layer's parameters are views into the flat vectors."""
         return [(self.theta, self.grad)]
 
+    def named_buffers(self):
+        """List of (name, array) per layer buffer: state that is saved but not trained, such as
+        BatchNorm's running statistics, e.g. ("2.running_mean", array)."""
+        return [
+            (f"{i}.{key}", value)
+            for i, layer in enumerate(self.layers)
+            for key, value in layer.buffers.items()
+        ]
+
     def named_parameters(self):
         """List of (name, value, gradient) per layer parameter, e.g. ("0.W", W, dW)."""
         return [
@@ -130,6 +139,8 @@ class Sequential:
             for key in layer.params:
                 layer.params[key] = layer.params[key].astype(dtype)
                 layer.grads[key] = layer.grads[key].astype(dtype)
+            for key in layer.buffers:
+                layer.buffers[key] = layer.buffers[key].astype(dtype)
         clone._pack_parameters()
         return clone
 
@@ -173,8 +184,9 @@ def build_network(sizes, activations, init=None, rng=None, dtype=np.float32):
     activations: one activation name per Dense layer, e.g. ["relu", "linear"] for a classifier
     that outputs logits; "linear" adds no activation layer. A final "softmax" (or "sigmoid")
     makes the network output probabilities, which is handy for reading them, but train from
-    logits: the fused losses are exact where a softmax would round to 0 or 1. init: an initialiser name for every Dense layer; by default He before
-    ReLU-like activations and Xavier otherwise. rng: a seed or Generator for all weights.
+    logits: the fused losses are exact where a softmax would round to 0 or 1.
+    init: an initialiser name for every Dense layer; by default He before ReLU-like activations
+    and Xavier otherwise. rng: a seed or Generator for all weights.
 
     >>> build_network([2, 4, 3], ["tanh", "linear"], rng=0)
     Sequential(

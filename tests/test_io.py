@@ -26,9 +26,11 @@ def _every_layer(dtype=np.float32):
         L.Sigmoid(),
         L.Activation("linear"),
         L.Dense(4, 3, rng=generator, dtype=dtype),
+        L.BatchNorm(3, momentum=0.2, dtype=dtype),
         L.Softmax(),
     )
     model.theta[...] = generator.normal(size=model.n_params)  # biases too, not just zeros
+    model.layers[-2].forward(generator.normal(size=(6, 3)).astype(dtype))  # running statistics
     return model
 
 
@@ -221,3 +223,24 @@ def test_a_name_without_suffix_is_saved_and_loaded_as_npz(tmp_path):
     assert written == tmp_path / "model.npz" and written.exists()
     loaded = io.load(tmp_path / "model")
     assert np.array_equal(loaded.theta, model.theta)
+
+
+def test_batchnorm_running_statistics_are_saved_and_loaded(tmp_path):
+    model = _every_layer()
+    path = io.save(model, tmp_path / "model.npz")
+    loaded = io.load(path)
+    for (name, value), (_, again) in zip(model.named_buffers(), loaded.named_buffers()):
+        assert name.endswith(("running_mean", "running_var"))
+        np.testing.assert_array_equal(value, again)
+    assert not np.allclose(loaded.layers[-2].buffers["running_mean"], 0)
+    X = np.random.default_rng(2).normal(size=(4, 4)).astype(np.float32)
+    np.testing.assert_array_equal(loaded.eval().forward(X), model.eval().forward(X))
+
+
+def test_missing_buffer_is_named(tmp_path):
+    path = io.save(_every_layer(), tmp_path / "model.npz")
+    with np.load(path, allow_pickle=False) as archive:
+        contents = {k: archive[k] for k in archive.files if not k.endswith("running_var")}
+    np.savez(path, **contents)
+    with pytest.raises(ModelFileError, match="buffer 11.running_var should have shape"):
+        io.load(path)

@@ -8,6 +8,24 @@ from nnlib.gradcheck import check_layer
 
 # -- every backward, checked by nnlib.gradcheck ----------------------------------------------------
 
+
+class _BatchNormForCheck(L.BatchNorm):
+    def eval_mode(self):
+        self.training = False
+        return self
+
+
+def _batchnorm_with_values(d):
+    """A float64 BatchNorm whose γ, β and running statistics are not the trivial 1s and 0s."""
+    layer = _BatchNormForCheck(d, dtype=np.float64)
+    generator = np.random.default_rng(7)
+    layer.params["gamma"][...] = generator.uniform(0.5, 2.0, d)
+    layer.params["beta"][...] = generator.normal(size=d)
+    layer.buffers["running_mean"][...] = generator.normal(size=d)
+    layer.buffers["running_var"][...] = generator.uniform(0.5, 2.0, d)
+    return layer
+
+
 LAYERS = [
     ("Dense", lambda: L.Dense(4, 3, rng=0, dtype=np.float64), 4),
     ("Dense float32", lambda: L.Dense(4, 3, rng=0), 4),
@@ -18,6 +36,8 @@ LAYERS = [
     ("Activation('tanh')", lambda: L.Activation("tanh"), 4),
     ("Softmax", L.Softmax, 4),
     ("Dropout", lambda: L.Dropout(0.4, rng=3), 4),
+    ("BatchNorm", lambda: _batchnorm_with_values(4), 4),
+    ("BatchNorm eval", lambda: _batchnorm_with_values(4).eval_mode(), 4),
 ]
 
 
@@ -314,3 +334,65 @@ def test_base_layer_passes_through():
     assert layer(X) is X and layer.backward(X) is X
     assert layer.params == {} and layer.grads == {} and layer.training
     assert repr(layer) == "Layer()"
+
+
+# -- BatchNorm ---------------------------------------------------------------------------------
+
+
+def test_batchnorm_training_output_has_mean_beta_and_std_gamma_per_column():
+    generator = np.random.default_rng(0)
+    X = generator.normal(3.0, 5.0, size=(64, 3))
+    layer = L.BatchNorm(3, dtype=np.float64)
+    layer.params["gamma"][...] = [1.0, 2.0, 0.5]
+    layer.params["beta"][...] = [0.0, -1.0, 4.0]
+    Y = layer.forward(X)
+    np.testing.assert_allclose(Y.mean(axis=0), [0.0, -1.0, 4.0], atol=1e-12)
+    np.testing.assert_allclose(Y.std(axis=0), [1.0, 2.0, 0.5], rtol=1e-5)
+
+
+def test_batchnorm_running_statistics_and_evaluation_mode():
+    generator = np.random.default_rng(1)
+    layer = L.BatchNorm(2, momentum=0.1, dtype=np.float64)
+    batches = [generator.normal([2.0, -3.0], [1.0, 4.0], size=(32, 2)) for _ in range(3)]
+    mean, var = np.zeros(2), np.ones(2)
+    for X in batches:
+        layer.forward(X)
+        mean = 0.9 * mean + 0.1 * X.mean(axis=0)
+        var = 0.9 * var + 0.1 * X.var(axis=0, ddof=1)
+    np.testing.assert_allclose(layer.buffers["running_mean"], mean)
+    np.testing.assert_allclose(layer.buffers["running_var"], var)
+    layer.training = False
+    one = np.array([[1.0, 1.0]])
+    expected = (one - mean) / np.sqrt(var + layer.eps)  # γ = 1, β = 0
+    np.testing.assert_allclose(layer.forward(one), expected)
+    np.testing.assert_allclose(layer.buffers["running_mean"], mean)  # eval changes no state
+
+
+def test_batchnorm_state_is_not_in_theta_and_the_optimizer_leaves_it_alone():
+    from nnlib import optim
+    from nnlib.network import Sequential
+
+    model = Sequential(L.Dense(3, 4, rng=0), L.BatchNorm(4), L.ReLU(), L.Dense(4, 2, rng=1))
+    assert model.n_params == 3 * 4 + 4 + 4 + 4 + 4 * 2 + 2  # γ and β are parameters
+    assert [name for name, _ in model.named_buffers()] == ["1.running_mean", "1.running_var"]
+    model.forward(np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32))
+    before = {name: value.copy() for name, value in model.named_buffers()}
+    model.grad[...] = 1.0
+    optim.SGD(model.parameters(), lr=0.1).step()
+    for name, value in model.named_buffers():
+        np.testing.assert_array_equal(value, before[name])
+    assert model.astype(np.float64).layers[1].buffers["running_var"].dtype == np.float64
+
+
+def test_batchnorm_needs_two_samples_in_training_mode():
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        L.BatchNorm(3).forward(np.ones((1, 3)))
+    layer = L.BatchNorm(3)
+    layer.training = False
+    assert layer.forward(np.ones((1, 3), dtype=np.float32)).shape == (1, 3)
+
+
+@pytest.mark.parametrize("bad", [{"n_features": 0}, {"n_features": 3, "momentum": 0}])
+def test_batchnorm_bad_arguments(bad):
+    with pytest.raises(ValueError, match="BatchNorm"):
+        L.BatchNorm(**bad)
