@@ -196,19 +196,19 @@ def _softplus(z):
 
 
 def test_registered_activation_is_usable_by_name(activation_registry):
-    act.register_activation("softplus", _softplus, act.sigmoid)
-    assert activation_registry["softplus"] == (_softplus, act.sigmoid)
-    f, df = act.get_activation("softplus")
+    act.register_activation("my_softplus", _softplus, act.sigmoid)
+    assert activation_registry["my_softplus"] == (_softplus, act.sigmoid)
+    f, df = act.get_activation("my_softplus")
     assert f(0.0) == pytest.approx(math.log(2.0))
 
-    layer = activation_layer("softplus")
-    assert isinstance(layer, Activation) and layer.name == "softplus"
+    layer = activation_layer("my_softplus")
+    assert isinstance(layer, Activation) and layer.name == "my_softplus"
     z = np.array([[-1.0, 0.0, 2.0]])
     np.testing.assert_allclose(layer.forward(z), np.log1p(np.exp(z)))
     np.testing.assert_allclose(layer.backward(np.ones_like(z)), 1 / (1 + np.exp(-z)))
 
-    model = build_network([3, 4, 2], ["softplus", "linear"], rng=0)
-    assert isinstance(model.layers[1], Activation) and model.layers[1].name == "softplus"
+    model = build_network([3, 4, 2], ["my_softplus", "linear"], rng=0)
+    assert isinstance(model.layers[1], Activation) and model.layers[1].name == "my_softplus"
     X = np.array([[0.5, -1.0, 2.0]], dtype=np.float32)
     dense0, dense1 = model.layers[0], model.layers[2]
     hidden = _softplus(X @ dense0.params["W"] + dense0.params["b"])
@@ -217,10 +217,10 @@ def test_registered_activation_is_usable_by_name(activation_registry):
 
 
 def test_registry_is_clean_in_the_next_test():
-    # Runs after the test above in file order: the fixture removed "softplus" again.
-    assert "softplus" not in act.ACTIVATIONS
+    # Runs after the test above in file order: the fixture removed "my_softplus" again.
+    assert "my_softplus" not in act.ACTIVATIONS
     with pytest.raises(ValueError, match="Unknown activation"):
-        activation_layer("softplus")
+        activation_layer("my_softplus")
 
 
 # -- laws (Hypothesis) -----------------------------------------------------------------------------

@@ -1,12 +1,17 @@
-"""The exercise protocol, proved for every exercise in chapters/ (COURSE.md, "Exercises").
+"""The exercise protocol, proved for every exercise in chapters/ (CONTRIBUTING.md, "The exercise
+protocol").
 
 1. every exercise has its four parts in order and a unique label;
 2. each student copy runs top to bottom, every check saying "not implemented yet";
 3. the reference solution, put into the stub of the student copy, makes its check pass;
-4. for every checker, typical wrong answers fail and show their intended hint.
-Plus the engine's own promises: it never raises, and its verdicts are deterministic.
+4. for every checker, typical wrong answers fail and show their intended hint (they live in
+   tests/wrong_answers/<module>.py, one file per checker module of nnlib.exercises).
+Plus the engine's own promises: it never raises, its verdicts are deterministic, and the rules
+it enforces for every exercise (inputs unchanged, floats, not nnlib's own function), and the
+discovery of checker modules.
 """
 
+import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -15,7 +20,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from nnlib.exercises import EXERCISES, grade
+from nnlib.exercises import EXERCISES, MODULE_OF, grade
 from nnlib.exercises.engine import Case, Exercise, Mistake
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
@@ -83,7 +88,11 @@ def test_every_checker_is_used_by_a_chapter():
     for path in NOTEBOOKS:
         for _, _, _, check in exercises_in(nbformat.read(str(path), as_version=4)):
             used.add(CHECK_CALL.match(check.source.strip())[1].removeprefix("check_"))
-    assert used == set(EXERCISES)
+    unused = sorted(set(EXERCISES) - used)
+    assert not unused, "no chapter calls " + ", ".join(
+        f"check_{i} (from {MODULE_OF[i]})" for i in unused
+    )
+    assert used <= set(EXERCISES)
 
 
 def check_outputs(nb):
@@ -112,7 +121,7 @@ def test_reference_solutions_in_the_stubs_pass(path):
     original = nbformat.read(str(path), as_version=4)
     solutions = {label: sol.source for label, _, sol, _ in exercises_in(original)}
     nb = student_copy(original)
-    for label, stub, _, _ in exercises_in_student_copy(nb):
+    for label, stub in stubs_in_student_copy(nb, list(solutions)).items():
         stub.source = solutions[label]
     execute(nb)
     verdicts = check_outputs(nb)
@@ -120,86 +129,58 @@ def test_reference_solutions_in_the_stubs_pass(path):
     assert all(v.startswith("✓") and "passed" in v for v in verdicts), verdicts
 
 
-def exercises_in_student_copy(nb):
-    """(label, stub) pairs of a student copy, where the solutions are gone."""
-    found = []
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "markdown" and "{exercise-start}" in cell.source:
-            found.append((START.search(cell.source)[1], nb.cells[i + 1], None, None))
-    return found
+def stubs_in_student_copy(nb, labels):
+    """{label: stub cell} of a student copy, whose exercise markup is plain Markdown: the stubs
+    (tagged ``exercise``) come in the order of the original's labels."""
+    stubs = [cell for cell in nb.cells if "exercise" in tags(cell)]
+    assert len(stubs) == len(labels), f"the student copy has {len(stubs)} stubs, not {labels}"
+    return dict(zip(labels, stubs))
 
 
 # -- 4. typical wrong answers, written the way learners write them ---------------------------
+# They live in tests/wrong_answers/<module>.py, one file per checker module of nnlib.exercises.
 
-WRONG_ANSWERS = {
-    "center_columns": [
-        (lambda X: X - np.mean(X, axis=1, keepdims=True), "average over the rows, which is axis=0"),
-        (lambda X: X - np.mean(X), "not the mean of the whole array"),
-    ],
-    "accuracy": [
-        (lambda s, y: np.sum(np.argmax(s, axis=1) == y), "divide the number of correct"),
-        (lambda s, y: np.mean(np.argmax(s, axis=0) == y), "in *its row*: argmax(axis=1)"),
-        (lambda s, y: np.mean(np.max(s, axis=1) == y), "use argmax, not max"),
-    ],
-    "neuron": [
-        (lambda x, w, b: 1 / (1 + np.exp(-np.sum(w * x))), "bias is missing"),
-        (lambda x, w, b: np.dot(x, w) + b, "The neuron's output is the activation"),
-        (lambda x, w, b: 1 / (1 + np.exp(-(w * x + b))), "multiply *and sum*"),
-    ],
-    "dense_forward": [
-        (lambda X, W, b: np.dot(X, W.T) + b, "not X @ W.T"),
-        (lambda X, W, b: np.dot(X, W), "Don't forget the bias"),
-        (lambda X, W, b: 1 / (1 + np.exp(-(X @ W + b))), "The activation comes later"),
-    ],
-    "count_parameters": [
-        (lambda s: sum(s[i] * s[i + 1] for i in range(len(s) - 1)), "also has a bias"),
-        (lambda s: sum(s[i] * s[i + 1] for i in range(len(s) - 1)) + sum(s), "no bias"),
-    ],
-    "sigmoid": [
-        (lambda z: 1.0 / (1.0 + np.exp(-z)), "overflows for large negative z"),
-        (lambda z: np.exp(z) / (np.exp(z) + 1), "inf / inf = NaN for large positive z"),
-        (lambda z: 1.0 / (1.0 + np.exp(z)), "Mind the sign"),
-    ],
-    "relu": [
-        (lambda z: np.max(z, 0), "np.max(z, 0) takes the maximum *along axis 0*"),
-        (lambda z: max(0, z), "Python's max(0, z) cannot compare a whole array"),
-        (lambda z: np.where(z < 0, z, 0), "not the other way round"),
-    ],
-    "relu_derivative": [
-        (lambda z: np.where(z >= 0, 1.0, 0.0), "write z > 0, not z >= 0"),
-        (lambda z: np.maximum(0, z), "That is ReLU itself"),
-    ],
-    "softmax": [
-        (lambda Z: np.exp(Z) / np.sum(np.exp(Z), axis=0), "normalise along axis=1"),
-        (lambda Z: np.exp(Z) / np.sum(np.exp(Z), axis=1, keepdims=True), "overflows to inf"),
-        (
-            lambda Z: np.exp(Z - np.max(Z)) / np.sum(np.exp(Z - np.max(Z)), axis=1, keepdims=True),
-            "each row's *own* maximum",
-        ),
-        (lambda Z: np.exp(Z) / np.exp(Z).sum(), "not over the whole array"),
-    ],
-    "forward": [
-        (lambda X, layers: [f(X @ W + b) for W, b, f in layers][-1], "Feed each layer"),
-        (lambda X, layers: _loop(X, layers, lambda A, W, b, f: f(A @ W) + b), "not f(A @ W) + b"),
-        (lambda X, layers: _loop(X, layers, lambda A, W, b, f: f(A @ W.T + b)), "A @ W"),
-    ],
-    "collapse_linear": [
-        (lambda W1, b1, W2, b2: (W1 @ W2, b1 + b2), "The first bias also passes through W2"),
-        (lambda W1, b1, W2, b2: (W1 @ W2, b2), "the new bias is b1 @ W2 + b2"),
-    ],
-}
+WRONG_ANSWERS_DIR = Path(__file__).resolve().parent / "wrong_answers"
 
 
-def _loop(X, layers, step):
-    A = X
-    for W, b, f in layers:
-        A = step(A, W, b, f)
-    return A
+def _wrong_answers_file(exercise_id):
+    module = MODULE_OF[exercise_id].rsplit(".", 1)[-1]
+    return WRONG_ANSWERS_DIR / f"{module}.py"
 
 
-def test_every_checker_has_wrong_answers_tested():
-    assert set(WRONG_ANSWERS) == set(EXERCISES)
-    assert all(len(answers) >= 2 for answers in WRONG_ANSWERS.values())
+def _load_wrong_answers():
+    """{id: [(wrong function, hint snippet), ...]} from every file in tests/wrong_answers/."""
+    found = {}
+    for path in sorted(WRONG_ANSWERS_DIR.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"wrong_answers_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for exercise_id, answers in module.WRONG_ANSWERS.items():
+            assert exercise_id not in found, f"WRONG_ANSWERS[{exercise_id!r}] is defined twice"
+            found[exercise_id] = answers
+    return found
+
+
+WRONG_ANSWERS = _load_wrong_answers()
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_every_checker_has_wrong_answers_tested(exercise_id):
+    where = f"tests/wrong_answers/{_wrong_answers_file(exercise_id).name}"
+    answers = WRONG_ANSWERS.get(exercise_id)
+    assert answers, (
+        f"the exercise {exercise_id!r} (in {MODULE_OF[exercise_id]}) has no wrong answers: "
+        f"add WRONG_ANSWERS[{exercise_id!r}] to {where} — a list of (wrong function written "
+        "as a learner would, snippet of the hint it must get)"
+    )
+    assert len(answers) >= 3, (
+        f"add at least {3 - len(answers)} more to WRONG_ANSWERS[{exercise_id!r}] in {where}"
+    )
+
+
+def test_every_wrong_answer_belongs_to_an_exercise():
+    unknown = sorted(set(WRONG_ANSWERS) - set(EXERCISES))
+    assert not unknown, f"tests/wrong_answers/ has answers for unknown exercises: {unknown}"
 
 
 @pytest.mark.parametrize(
@@ -220,16 +201,17 @@ def test_every_known_mistake_is_recognised(exercise_id):
     replayable = [m for m in exercise.mistakes if m.wrong is not None]
     assert len(replayable) >= 2
     for mistake in replayable:
-        verdict = grade(exercise, mistake.wrong)
+        verdict = grade(exercise, mistake.wrong, allow_reference=True)
         assert not verdict.passed and mistake.hint in verdict.message, verdict.message
 
 
 @pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
 def test_reference_passes_and_cases_are_deterministic(exercise_id):
     exercise = EXERCISES[exercise_id]
-    assert grade(exercise, exercise.reference).passed
+    assert grade(exercise, exercise.reference, allow_reference=True).passed
     wrong = exercise.mistakes[0].wrong
-    assert grade(exercise, wrong).message == grade(exercise, wrong).message
+    first, second = (grade(exercise, wrong, allow_reference=True) for _ in range(2))
+    assert first == second
 
 
 # -- the engine never raises into the notebook -----------------------------------------------
@@ -243,6 +225,7 @@ TOY = Exercise(
         Case((np.array([-1000.0]),), "x = [-1000]"),
     ],
     mistakes=[Mistake("You added instead of multiplying.", wrong=lambda x: x + 2)],
+    default_hint="Double every entry: 2 * x.",
 )
 
 
@@ -290,6 +273,7 @@ def test_overflow_counts_as_failure_when_forbidden():
         reference=lambda z: np.exp(-np.abs(z)),
         cases=[Case((np.array([-1000.0]),), "z = -1000")],
         forbid_overflow=True,
+        default_hint="Exponentiate only non-positive numbers.",
     )
     overflowing = lambda z: 1 / np.exp(np.abs(z))  # noqa: E731  right answer, via exp(1000)
     verdict = grade(careful, overflowing)
@@ -297,8 +281,210 @@ def test_overflow_counts_as_failure_when_forbidden():
 
 
 def test_check_functions_print_and_return_nothing(capsys):
-    from nnlib.activations import sigmoid
     from nnlib.exercises import check_sigmoid
+
+    def sigmoid(z):
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
     assert check_sigmoid(sigmoid) is None
     assert capsys.readouterr().out.startswith("✓ a numerically stable sigmoid")
+
+
+def test_a_failing_answer_is_graded_on_every_case():
+    verdict = grade(TOY, lambda x: 2 * x if x[0] > 0 else x)  # right on case 1 only
+    assert (verdict.status, verdict.cases_passed, verdict.cases_total) == ("failed", 1, 2)
+    assert "case 2 of 2 failed" in verdict.message
+
+
+# -- the rules every exercise enforces -------------------------------------------------------
+
+
+def _softmax_by_nnlib(Z):
+    from nnlib.activations import softmax
+
+    return softmax(Z, axis=1)
+
+
+def _sigmoid_through_a_helper(z):
+    import nnlib.activations
+
+    def helper(v):
+        return nnlib.activations.sigmoid(v)
+
+    return helper(z)
+
+
+@pytest.mark.parametrize(
+    "exercise_id, answer",
+    [
+        ("sigmoid", "import"),
+        ("sigmoid", lambda z: __import__("nnlib.activations").activations.sigmoid(z)),
+        ("sigmoid", _sigmoid_through_a_helper),
+        ("softmax", _softmax_by_nnlib),
+        ("relu_derivative", "import"),
+        ("accuracy", "import"),
+    ],
+)
+def test_nnlib_s_own_function_is_not_the_learner_s_answer(exercise_id, answer):
+    exercise = EXERCISES[exercise_id]
+    answer = exercise.reference if answer == "import" else answer
+    verdict = grade(exercise, answer)
+    assert verdict.status == "reference" and not verdict.passed
+    assert "this is nnlib's own function — write your own" in verdict.message
+    assert verdict.message.startswith("✗") and "✓" not in verdict.message
+
+
+def test_a_learner_s_function_typed_like_nnlib_s_is_the_learner_s():
+    """Code objects are compared by identity: the same text, compiled by the learner, passes."""
+    import inspect
+
+    from nnlib import activations
+
+    namespace = {"np": np, "_float_array": lambda z: np.asarray(z, dtype=float)}
+    exec(inspect.getsource(activations.sigmoid), namespace)  # noqa: S102
+    assert grade(EXERCISES["sigmoid"], namespace["sigmoid"]).passed
+
+
+def test_in_place_changes_fail_even_with_the_right_values():
+    def double_in_place(x):
+        x *= 2
+        return x
+
+    verdict = grade(TOY, double_in_place)
+    assert verdict.status == "failed" and "x was changed" in verdict.message
+    assert "changed its input x in place" in verdict.message
+    assert "backward pass of chapter 6" in verdict.message
+
+
+def test_booleans_and_integers_fail_where_the_answer_is_float_but_a_count_may_be_an_int():
+    verdict = grade(EXERCISES["relu_derivative"], lambda z: z > 0)
+    assert verdict.status == "failed" and "booleans" in verdict.message
+
+    def count_parameters(sizes):
+        return int(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])))
+
+    assert grade(EXERCISES["count_parameters"], count_parameters).passed
+
+
+ROWS = Exercise(
+    id="rows",
+    title="normalise the rows",
+    reference=lambda Z: Z / Z.sum(axis=1, keepdims=True),
+    cases=[Case((np.array([[1.0, 3.0, 4.0], [2.0, 2.0, 4.0]]),), "Z: (2, 3)")],
+    default_hint="Divide each row by its own sum.",
+)
+
+
+def test_a_lost_keepdims_is_recognised_from_numpy_s_broadcasting_error():
+    message = grade(ROWS, lambda Z: Z / Z.sum(axis=1)).message
+    assert "raised ValueError: operands could not be broadcast" in message
+    assert "keepdims=True" in message.splitlines()[-1]
+    assert "shapes (2, 3) and (2,)" in message
+
+
+def test_other_broadcasting_errors_get_the_exercise_s_own_hint():
+    message = grade(ROWS, lambda Z: Z / np.ones((3, 2))).message
+    assert message.splitlines()[-1] == "  hint:     Divide each row by its own sum."
+
+
+def test_inputs_are_shown_with_every_value_that_matters():
+    from nnlib.exercises.engine import show
+
+    assert show(np.array([0.0, -0.0, 1e-9])) == "[    0    -0 1e-09]"
+    assert show(np.array([0.5, -1.0, 0.25])) == "[ 0.5  -1.    0.25]"
+    message = grade(EXERCISES["relu_derivative"], lambda z: (z >= 0).astype(float)).message
+    assert "z = [    0    -0 1e-09]" in message
+
+
+def test_a_tuple_answer_prints_each_named_result_on_its_own_line():
+    lines = grade(EXERCISES["collapse_linear"], lambda W1, b1, W2, b2: (W1 @ W2, b2)).message
+    lines = lines.splitlines()
+    expected = next(i for i, line in enumerate(lines) if line.startswith("  expected: W = "))
+    b_line = next(line for line in lines[expected:] if line.strip().startswith("b = "))
+    assert b_line.startswith(" " * 12 + "b = [")
+    assert "b: the values differ" in lines[0]
+
+
+def test_an_exercise_needs_its_own_default_hint():
+    with pytest.raises(ValueError, match="needs its own default_hint"):
+        Exercise(id="x", title="x", reference=abs, cases=[Case((1.0,), "x = 1")])
+
+
+def test_a_case_may_not_hand_the_reference_to_the_learner():
+    with pytest.raises(ValueError, match="passes nnlib's own solution as an argument"):
+        Exercise(
+            id="apply",
+            title="apply",
+            reference=abs,
+            cases=[Case(([abs, 1.0],), "f = abs")],
+            solved_by=(abs,),
+            default_hint="h",
+        )
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_every_exercise_has_enough_cases_mistakes_and_its_own_default_hint(exercise_id):
+    exercise = EXERCISES[exercise_id]
+    assert len(exercise.cases) >= 3, f"{exercise_id}: give it at least three cases"
+    assert len(exercise.mistakes) >= 3, f"{exercise_id}: give it at least three known mistakes"
+    others = [e.default_hint for e in EXERCISES.values() if e is not exercise]
+    assert exercise.default_hint not in others, f"{exercise_id} shares its default_hint"
+
+
+# -- discovery -------------------------------------------------------------------------------
+
+CHECKER_MODULE = """
+from nnlib.exercises.engine import Case, Exercise, make_check
+
+EX = Exercise(id={id!r}, title="t", reference=abs, cases=[Case((1.0,), "x = 1")],
+              default_hint="h")
+check_{id} = make_check(EX)
+EXERCISES = [EX]
+"""
+
+
+def _package(tmp_path, monkeypatch, modules):
+    package = tmp_path / "fake_checkers"  # a new folder per test, so no import is cached
+    package.mkdir()
+    for module in [m for m in sys.modules if m.startswith("fake_checkers")]:
+        monkeypatch.delitem(sys.modules, module)
+    (package / "__init__.py").write_text("")
+    for name, source in modules.items():
+        (package / f"{name}.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return [str(package)], "fake_checkers"
+
+
+def test_discovery_finds_a_new_module_and_its_checks(tmp_path, monkeypatch):
+    from nnlib.exercises import discover
+
+    path, name = _package(
+        tmp_path,
+        monkeypatch,
+        {"one": CHECKER_MODULE.format(id="first"), "tool": "raise SystemExit('imported!')"},
+    )
+    exercises, owners, checks = discover(path, name)
+    assert list(exercises) == ["first"] and owners["first"] == "fake_checkers.one"
+    assert list(checks) == ["check_first"]
+
+
+def test_discovery_names_both_modules_of_a_duplicate_id(tmp_path, monkeypatch):
+    from nnlib.exercises import discover
+
+    path, name = _package(
+        tmp_path,
+        monkeypatch,
+        {"one": CHECKER_MODULE.format(id="same"), "two": CHECKER_MODULE.format(id="same")},
+    )
+    with pytest.raises(RuntimeError, match="fake_checkers.one.*fake_checkers.two"):
+        discover(path, name)
+
+
+def test_every_check_is_importable_from_the_package():
+    import nnlib.exercises
+
+    for exercise_id in EXERCISES:
+        check = getattr(nnlib.exercises, f"check_{exercise_id}")
+        assert check.exercise is EXERCISES[exercise_id]
+        assert f"check_{exercise_id}" in nnlib.exercises.__all__

@@ -44,6 +44,8 @@ FORWARD = Exercise(
     reference=forward,
     cases=[
         _network([3, 2], [act.sigmoid], 4),
+        # the second layer takes X's width: feeding it X instead of A gives wrong values
+        _network([3, 3, 2], [act.tanh, act.sigmoid], 4),
         _network([3, 4, 2], [act.relu, act.sigmoid], 5),
         _network([2, 5, 5, 3], [act.tanh, act.relu, _softmax_rows], 6),
         _network([4, 3, 1], [act.relu, act.identity], 1),
@@ -67,6 +69,11 @@ FORWARD = Exercise(
             wrong=lambda X, layers: _loop(X, layers, lambda A, W, b, f: f(A @ W.T + b)),
         ),
     ],
+    default_hint=(
+        "Start with A = X; for each (W, b, f) in layers compute A = f(A @ W + b), so each "
+        "layer's output feeds the next; return the last A. A: (n, n_in) @ W: (n_in, n_out) "
+        "gives (n, n_out)."
+    ),
 )
 
 
@@ -114,10 +121,27 @@ COLLAPSE = Exercise(
             wrong=lambda W1, b1, W2, b2: (W1 @ W2, b2),
         ),
         Mistake(
-            "Order matters for matrices: the input meets W1 first, so the product is W1 @ W2.",
+            "Don't forget b2: the second layer adds its own bias after W2, so the new bias is "
+            "b1 @ W2 + b2.",
+            wrong=lambda W1, b1, W2, b2: (W1 @ W2, b1 @ W2),
+        ),
+        Mistake(
+            "Order matters for matrices: X meets W1 first, X @ W1 @ W2, so the combined matrix "
+            "is W1 @ W2. W2 @ W1 is a different matrix (for these shapes, even a different "
+            "shape).",
+            wrong=lambda W1, b1, W2, b2: (W2 @ W1, b1 @ W2 + b2),
+        ),
+        Mistake(
+            "That is the transpose of W1 @ W2. With W: (n_in, n_out) no transpose is needed: "
+            "the combined matrix is W1 @ W2, of shape (n_in of W1, n_out of W2).",
             wrong=lambda W1, b1, W2, b2: (W2.T @ W1.T, b1 @ W2 + b2),
         ),
     ],
+    result_names=("W", "b"),
+    default_hint=(
+        "Expand the two layers: (X @ W1 + b1) @ W2 + b2 = X @ (W1 @ W2) + (b1 @ W2 + b2). "
+        "Return the pair (W, b) with W = W1 @ W2 and b = b1 @ W2 + b2."
+    ),
 )
 
 check_collapse_linear = make_check(COLLAPSE)

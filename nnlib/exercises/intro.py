@@ -38,6 +38,12 @@ CENTER = Exercise(
             wrong=lambda X: X - X.mean(axis=1, keepdims=True),
         ),
         Mistake(
+            "X.mean(axis=1) averages each *row*, and without keepdims its n means are lined up "
+            "with the columns (or do not fit at all). Each column is a feature: subtract "
+            "X.mean(axis=0), one mean per column.",
+            wrong=lambda X: X - X.mean(axis=1),
+        ),
+        Mistake(
             "Subtract each column's own mean, X.mean(axis=0), not the mean of the whole array.",
             wrong=lambda X: X - X.mean(),
         ),
@@ -46,6 +52,11 @@ CENTER = Exercise(
             wrong=lambda X: X.mean(axis=0),
         ),
     ],
+    default_hint=(
+        "Compute each column's mean over the rows, X.mean(axis=0) with shape (d,), and "
+        "subtract it from X: broadcasting subtracts it from every row, so the result has X's "
+        "shape (n, d) and every column then averages to 0."
+    ),
 )
 
 check_center_columns = make_check(CENTER)
@@ -81,6 +92,11 @@ ACCURACY = Exercise(
             wrong=lambda scores, labels: float(np.mean(scores.argmax(axis=0) == labels)),
         ),
         Mistake(
+            "np.argmax(scores) without an axis flattens the whole matrix and returns a single "
+            "index. Pass axis=1 to get one predicted class per row: scores.argmax(axis=1).",
+            wrong=lambda scores, labels: float(np.mean(np.argmax(scores) == labels)),
+        ),
+        Mistake(
             "Accuracy is a fraction between 0 and 1: divide the number of correct predictions "
             "by the number of samples (np.mean of the comparison does both).",
             wrong=lambda scores, labels: int(np.sum(scores.argmax(axis=1) == labels)),
@@ -91,6 +107,11 @@ ACCURACY = Exercise(
             wrong=lambda scores, labels: float(np.mean(scores.max(axis=1) == labels)),
         ),
     ],
+    default_hint=(
+        "Take each row's predicted class, scores.argmax(axis=1) with shape (n,), compare it "
+        "with labels (also (n,)) and return the fraction that match, a float between 0 and 1: "
+        "np.mean of the comparison."
+    ),
 )
 
 check_accuracy = make_check(ACCURACY)

@@ -58,6 +58,10 @@ NEURON = Exercise(
             wrong=lambda x, w, b: sigmoid(np.dot(w, x)) + b,
         ),
     ],
+    default_hint=(
+        "A neuron computes one number: the weighted sum z = w·x + b (np.dot(w, x) + b, with "
+        "x and w of the same length d), then returns the activation a = σ(z) = 1/(1 + e^(−z))."
+    ),
 )
 
 check_neuron = make_check(NEURON)
@@ -102,6 +106,11 @@ DENSE = Exercise(
             wrong=lambda X, W, b: X @ W.T + b,
         ),
         Mistake(
+            "X * W multiplies entry by entry (and needs matching shapes). A layer needs the "
+            "matrix product X @ W: each output sums its inputs times their weights.",
+            wrong=lambda X, W, b: X * W + b,
+        ),
+        Mistake(
             "Don't forget the bias: Z = X @ W + b (b is added to every row by broadcasting).",
             wrong=lambda X, W, b: X @ W,
         ),
@@ -110,6 +119,10 @@ DENSE = Exercise(
             wrong=lambda X, W, b: sigmoid(X @ W + b),
         ),
     ],
+    default_hint=(
+        "Z = X @ W + b: X is (n, n_in), W is (n_in, n_out) and b is (n_out,), so Z is "
+        "(n, n_out) — one row per sample, one column per neuron of the layer."
+    ),
 )
 
 check_dense_forward = make_check(DENSE)
@@ -149,6 +162,11 @@ COUNT = Exercise(
             wrong=lambda sizes: sum(sizes) ** 2 // 2,
         ),
     ],
+    default_hint=(
+        "Go through neighbouring layers: between widths n_in = sizes[l−1] and n_out = sizes[l] "
+        "there are n_in × n_out weights and n_out biases. Add these up over every pair and "
+        "return the total as an integer."
+    ),
 )
 
 check_count_parameters = make_check(COUNT)
