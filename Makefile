@@ -4,6 +4,7 @@
 #   make book        build the website into _build/html (the README's main command)
 #   make test        lint, library tests, notebooks under nbval, exercises, the site in Chromium
 #   make lab         write your own copies of the chapters into _student/ and open JupyterLab
+#   make progress    which exercises in your _student/ copies pass, and which are left
 #   make notebooks   re-run every chapter so its stored outputs are current
 #   make serve       serve the built book on http://127.0.0.1:8000
 #   make benchmark   time nnlib's training loop against the bare matrix products
@@ -18,7 +19,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tools/nbval_sanitize.
 BUILD_BOOK := $(BIN)/jupyter-book build . --warningiserror --keep-going
 SPECIAL_TESTS := tests/test_exercises.py tests/test_notebooks.py tests/test_site.py
 
-.PHONY: book test lab notebooks serve benchmark clean
+.PHONY: book test lab progress notebooks serve benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,12 +55,13 @@ test: $(VENV)/.installed-test
 	$(BUILD_BOOK) -q
 	$(PYTEST) tests/test_site.py
 
-# JupyterLab refuses to run as root unless told to (containers often run as root).
-LAB_ARGS := --notebook-dir=_student $(if $(filter 0,$(shell id -u)),--allow-root)
-
+# The learners' console commands (nnlib/exercises/lab.py and grade.py); the README shows how to
+# run them without make.
 lab: $(VENV)/.installed-lab
-	$(BIN)/python tools/student_copies.py
-	$(BIN)/jupyter lab $(LAB_ARGS)
+	$(BIN)/nnfs-lab
+
+progress: $(VENV)/.installed-lab
+	$(BIN)/nnfs-progress
 
 notebooks: $(VENV)/.installed-test
 	$(REPRO) $(BIN)/python tools/run_notebooks.py

@@ -1,8 +1,8 @@
 """Shared helpers for the chapter notebooks: read, clean, execute and copy them.
 
-Used by tools/run_notebooks.py (``make notebooks``), tools/student_copies.py (``make lab``) and
-the tests. Notebooks in chapters/ are stored *with* outputs; everything here keeps them free of
-machine-specific metadata so that re-running them gives no diff.
+Used by tools/run_notebooks.py (``make notebooks``) and the tests. Notebooks in chapters/ are
+stored *with* outputs; everything here keeps them free of machine-specific metadata so that
+re-running them gives no diff. Student copies are made by nnlib.exercises.student.
 """
 
 import os
@@ -14,7 +14,6 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-SOLUTION_GATES = ("{solution-start}", "{solution-end}")
 
 
 def chapter_notebooks():
@@ -24,11 +23,6 @@ def chapter_notebooks():
 
 def tags(cell):
     return cell.get("metadata", {}).get("tags", [])
-
-
-def is_solution_gate(cell):
-    """A markdown cell that opens or closes a solution block."""
-    return cell.cell_type == "markdown" and any(gate in cell.source for gate in SOLUTION_GATES)
 
 
 def clean_metadata(nb):
@@ -67,15 +61,13 @@ def execute(nb, timeout=600):
     return nb
 
 
-def student_copy(nb):
-    """A copy for learners: solution cells and their gates removed, outputs cleared."""
-    copy = nbformat.from_dict(nb)
-    copy.cells = [c for c in copy.cells if "solution" not in tags(c) and not is_solution_gate(c)]
-    for cell in copy.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-    return clean_metadata(copy)
+def student_copy(nb, docname=None):
+    """A copy for learners (plain Jupyter Markdown, solutions folded, outputs cleared): see
+    nnlib.exercises.student, which does the work. ``docname`` (e.g.
+    "chapters/02-activation-functions") is found from the notebook's title when not given."""
+    from nnlib.exercises import student
+
+    return student.student_copy(nb, student.Book.load(ROOT), docname)
 
 
 def write(nb, path):
