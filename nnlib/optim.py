@@ -7,9 +7,11 @@ gives them — and ``step()`` updates every value *in place* from its gradient:
 - ``RMSProp``: s ← ρ·s + (1 − ρ)·g², θ ← θ − α·g / (√s + ε);
 - ``Adam``: momentum and RMSProp together, with bias correction for the zero start.
 
-``TextbookAdam`` is Adam written line by line as chapter 8 derives it; ``Adam`` computes the same
-steps faster (its docstring says how), and the tests check that the two agree. ``step_decay``
-and ``cosine_decay`` make learning-rate schedules for ``fit(..., lr_schedule=...)``.
+``gradient_descent_path`` runs plain gradient descent on a function given by its gradient, for
+the pictures of chapter 5. ``TextbookAdam`` is Adam written line by line as chapter 8 derives
+it; ``Adam`` computes the same steps faster (its docstring says how), and the tests check that
+the two agree. ``step_decay`` and ``cosine_decay`` make learning-rate schedules for
+``fit(..., lr_schedule=...)``.
 
 The letters are the book's: g = ∇_θ𝓛 the gradient, α the learning rate (``lr``), μ the momentum,
 ρ RMSProp's decay, β₁ and β₂ Adam's, ε a small number that keeps a division finite, λ the weight
@@ -270,6 +272,20 @@ class TextbookAdam(Optimizer):
         m_hat = state["m"] / (1 - b1**t)
         v_hat = state["v"] / (1 - b2**t)
         value -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+# -- gradient descent on a function you can write down (chapter 5) -----------------------------
+
+
+def gradient_descent_path(grad, start, lr, steps):
+    """The points visited by θ ← θ − α·∇f(θ) with α = lr, start included.
+
+    grad: a function θ → ∇f(θ), (d,) → (d,); start: (d,). Returns (steps + 1, d) in float64.
+    """
+    path = [np.asarray(start, dtype=np.float64)]
+    for _ in range(steps):
+        path.append(path[-1] - lr * np.asarray(grad(path[-1]), dtype=np.float64))
+    return np.array(path)
 
 
 # -- learning-rate schedules for fit(..., lr_schedule=...) -----------------------------------

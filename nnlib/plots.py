@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib import animation
 
 from nnlib import activations as act
+from nnlib.optim import gradient_descent_path
 
 # Okabe & Ito (2008): a palette that colour-blind readers can tell apart.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -171,11 +172,15 @@ def plot_history(history, title="Training history"):
 def plot_decision_boundary(model, X, y, title="Decision boundary", ax=None, resolution=200):
     """Colour the plane by the class the model predicts, with the data points on top.
 
-    model: maps (m, 2) inputs to (m, k) scores, or (m, 1) probabilities for two classes.
-    X: (n, 2) points; y: (n,) labels.
+    model: maps (m, 2) inputs to (m, k) logits, or to (m, 1) outputs for two classes (a logit,
+    or a probability if the network ends in a Sigmoid). X: (n, 2) points; y: (n,) labels.
+
+    Each class's region is where its probability beats every other class's, drawn from that
+    margin (a smooth function of the point) with anti-aliased edges. A boundary therefore moves
+    smoothly with the network's outputs: last-bit differences between CPUs move it by a tiny
+    fraction of a pixel instead of flipping whole grid cells of a class-by-class picture.
     """
-    from nnlib.metrics import predicted_classes
-    from nnlib.training import predict
+    from nnlib.training import predict_proba
 
     X, y = np.asarray(X), np.asarray(y)
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(5, 4.4))
@@ -185,10 +190,23 @@ def plot_decision_boundary(model, X, y, title="Decision boundary", ax=None, reso
         np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution)
     )
     grid = np.column_stack([gx.ravel(), gy.ravel()])
-    classes = predicted_classes(predict(model, grid)).reshape(gx.shape)
-    k = int(max(classes.max(), y.max())) + 1
+    P = np.asarray(predict_proba(model, grid), dtype=np.float64)  # (m, k), or (m, 1): p(1)
+    if P.shape[1] == 1:
+        P = np.column_stack([1 - P[:, 0], P[:, 0]])
+    k = max(P.shape[1], int(y.max()) + 1)
     colours = mpl.colors.ListedColormap(PALETTE[:k])
-    ax.contourf(gx, gy, classes, levels=np.arange(k + 1) - 0.5, cmap=colours, alpha=0.25)
+    for c in range(P.shape[1]):
+        margin = (P[:, c] - np.delete(P, c, axis=1).max(axis=1)).reshape(gx.shape)
+        if margin.max() > 0:
+            ax.contourf(
+                gx,
+                gy,
+                margin,
+                levels=[0, margin.max() + 1],
+                colors=[PALETTE[c]],
+                alpha=0.25,
+                antialiased=True,
+            )
     ax.scatter(
         X[:, 0],
         X[:, 1],
@@ -319,14 +337,7 @@ def plot_predictions(images, probabilities, labels, class_names=None, title="Pre
 
 
 # -- gradient descent pictures and animations (chapters 5 and 8) -----------------------------
-
-
-def gradient_descent_path(grad, start, lr, steps):
-    """The points visited by θ ← θ − lr·∇f(θ), start included: (steps + 1, d) for start: (d,)."""
-    path = [np.asarray(start, dtype=np.float64)]
-    for _ in range(steps):
-        path.append(path[-1] - lr * np.asarray(grad(path[-1]), dtype=np.float64))
-    return np.array(path)
+# The paths come from optim.gradient_descent_path, which needs no matplotlib.
 
 
 @_styled
@@ -514,3 +525,125 @@ def compress_animation(html, colours=64):
 
     text = getattr(html, "data", html)
     return HTML(re.sub(r"data:image/png;base64,([A-Za-z0-9+/=\\\n]+)", with_palette, text))
+
+
+# -- computation graphs (chapter 6) ----------------------------------------------------------
+
+
+def _graph_layout(root):
+    """Positions {id(node): (column, row)} for the graph that ends in ``root``, and its nodes.
+
+    An operation sits one column right of its deepest input; a leaf (a Value made by hand)
+    sits one column left of the first operation that uses it. In each column, from the right,
+    nodes are sorted by the average row of the operations they feed, then spread one row apart.
+    """
+    from nnlib.autograd import topological_order
+
+    nodes = topological_order(root)
+    users = {id(node): [] for node in nodes}
+    for node in nodes:
+        for inp in node.inputs:
+            users[id(inp)].append(node)
+    column = {}
+    for node in nodes:  # inputs come first, so their columns are known
+        inputs = [column[id(inp)] for inp in node.inputs]
+        column[id(node)] = 1 + max(inputs) if inputs else 0
+    for node in nodes:
+        if not node.inputs:
+            used_in = [column[id(user)] for user in users[id(node)]]
+            column[id(node)] = min(used_in) - 1 if used_in else 0
+    shift = min(column.values())
+    rank = {id(node): i for i, node in enumerate(nodes)}
+    row = {}
+    for c in sorted({column[key] for key in column}, reverse=True):
+        here = [node for node in nodes if column[id(node)] == c]
+        wanted = {
+            id(node): np.mean([row[id(user)] for user in users[id(node)]])
+            if users[id(node)]
+            else 0.0
+            for node in here
+        }
+        here.sort(key=lambda node: (wanted[id(node)], rank[id(node)]))
+        rows = [wanted[id(node)] for node in here]
+        for i in range(1, len(rows)):  # at least one row apart, keeping the order
+            rows[i] = max(rows[i], rows[i - 1] + 1.0)
+        offset = np.mean([wanted[id(node)] for node in here]) - np.mean(rows)
+        for node, r in zip(here, rows):
+            row[id(node)] = r + offset
+    return nodes, {key: (column[key] - shift, row[key]) for key in column}
+
+
+@_styled
+def draw_computation_graph(root, title="Computation graph", max_nodes=40):
+    """Draw the graph of ``nnlib.autograd.Value`` objects that ends in ``root``.
+
+    Each node is a box showing its name and operation, its forward value (``data``) and its
+    gradient (``grad``, ∂root/∂node after ``root.backward()``); arrows run from inputs to the
+    Values computed from them. Columns follow the depth of the graph, inputs on the left.
+    Blue boxes are Values made by hand (inputs, parameters, constants), orange ones results
+    of operations, and the red one the root. Returns the Figure.
+    """
+    from nnlib.autograd import Value
+
+    if not isinstance(root, Value):
+        raise TypeError(
+            f"draw_computation_graph draws a graph of nnlib.autograd.Value objects; got "
+            f"{type(root).__name__}. Build the expression from Values, e.g. Value(2.0, 'x')."
+        )
+    nodes, position = _graph_layout(root)
+    if len(nodes) > max_nodes:
+        raise ValueError(
+            f"The graph has {len(nodes)} nodes, too many to read in one figure (max_nodes="
+            f"{max_nodes}). Draw a smaller expression, or pass a larger max_nodes."
+        )
+    columns = max(c for c, _ in position.values()) + 1
+    rows = [r for _, r in position.values()]
+    low, high = min(rows), max(rows)
+    fig, ax = plt.subplots(figsize=(1.75 * columns + 0.6, 1.05 * (high - low) + 2.3))
+    width, height = 0.78, 0.72  # of a box, in units of columns and rows
+    for node in nodes:
+        x, y = position[id(node)]
+        for inp in dict.fromkeys(node.inputs):  # one arrow per distinct input
+            x0, y0 = position[id(inp)]
+            ax.annotate(
+                "",
+                xy=(x - width / 2, y),
+                xytext=(x0 + width / 2, y0),
+                arrowprops={"arrowstyle": "-|>", "color": "#777777", "linewidth": 1.0},
+                zorder=1,
+            )
+    for node in nodes:
+        x, y = position[id(node)]
+        colour = PALETTE[3] if node is root else PALETTE[1] if node.inputs else PALETTE[0]
+        box = mpl.patches.FancyBboxPatch(
+            (x - width / 2, y - height / 2),
+            width,
+            height,
+            boxstyle="round,pad=0.02",
+            facecolor=mpl.colors.to_rgba(colour, 0.12),
+            edgecolor=colour,
+            linewidth=1.6,
+            zorder=2,
+        )
+        ax.add_patch(box)
+        name = node.label or ""
+        if node.op:
+            name = f"{name} ({node.op})" if name else node.op
+        ax.text(x, y - 0.2, name, ha="center", va="center", fontsize=10, fontweight="bold")
+        ax.text(x, y + 0.02, f"value {node.data:.4f}", ha="center", va="center", fontsize=8.5)
+        grad = f"grad {node.grad:.4f}"
+        ax.text(x, y + 0.22, grad, ha="center", va="center", fontsize=8.5, color=PALETTE[3])
+    ax.set(
+        title=title,
+        xlim=(-0.6, columns - 0.4),
+        ylim=(high + 0.75, low - 0.65),  # first row at the top
+        xlabel="forward: values flow left to right; backward: gradients flow right to left",
+        ylabel="nodes",
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    fig.tight_layout()
+    return fig

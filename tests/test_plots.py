@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from nnlib import plots  # noqa: E402
+from nnlib import optim, plots  # noqa: E402
 from nnlib.network import build_network  # noqa: E402
 
 
@@ -176,10 +176,10 @@ def test_plot_predictions():
 
 def test_gradient_descent_path_by_hand():
     # f(x) = x², f'(x) = 2x, lr 0.25: x ← x − 0.5x, so the path halves
-    path = plots.gradient_descent_path(lambda x: 2 * x, [1.0], 0.25, 3)
+    path = optim.gradient_descent_path(lambda x: 2 * x, [1.0], 0.25, 3)
     np.testing.assert_allclose(path, [[1.0], [0.5], [0.25], [0.125]])
     # f(x, y) = x² + y²: the same halving in both coordinates
-    path = plots.gradient_descent_path(lambda p: 2 * p, [2.0, -4.0], 0.25, 2)
+    path = optim.gradient_descent_path(lambda p: 2 * p, [2.0, -4.0], 0.25, 2)
     np.testing.assert_allclose(path, [[2.0, -4.0], [1.0, -2.0], [0.5, -1.0]])
 
 
@@ -193,8 +193,8 @@ def _bowl_gradient(p):
 
 def test_plot_paths_2d():
     paths = {
-        "SGD": plots.gradient_descent_path(_bowl_gradient, [1.5, 1.0], 0.1, 4),
-        "big steps": plots.gradient_descent_path(_bowl_gradient, [1.5, 1.0], 0.4, 4),
+        "SGD": optim.gradient_descent_path(_bowl_gradient, [1.5, 1.0], 0.1, 4),
+        "big steps": optim.gradient_descent_path(_bowl_gradient, [1.5, 1.0], 0.4, 4),
     }
     fig = plots.plot_paths_2d(_bowl, paths, (-2, 2), (-2, 2))
     assert_titled(fig)
