@@ -1,6 +1,6 @@
 """Shared fixtures for the nnlib tests.
 
-Two rules of the developer guide are enforced here for every test: no test reaches the internet
+Two rules of CONTRIBUTING.md are enforced here for every test: no test reaches the internet
 (connections to anything but this machine fail), and Hypothesis keeps no example database (it
 would otherwise write a ``.hypothesis`` folder into the working directory).
 """
