@@ -39,6 +39,20 @@ def test_toc_and_chapters_folder_agree():
         assert f"chapters/{path.stem}" in listed, f"{path.name} is missing from _toc.yml"
 
 
+def test_every_page_in_the_toc_is_linked_from_the_landing_page():
+    landing = (ROOT / "chapters/index.md").read_text()
+    linked = set(re.findall(r"\]\(([\w-]+)\)", landing))
+    for name in toc_files()[1:]:
+        page = name.removeprefix("chapters/")
+        assert page in linked, f"chapters/index.md does not link {page}; add it to its list"
+
+
+def test_chapter_0_lists_every_chapter_with_a_link():
+    intro = "\n".join(c.source for c in read(ROOT / "chapters/00-introduction.ipynb").cells)
+    for path in NOTEBOOKS[1:]:
+        assert f"]({path.stem})" in intro, f"chapter 0's table does not link {path.stem}"
+
+
 def test_book_builds_from_stored_outputs_only():
     assert CONFIG["only_build_toc_files"] is True
     assert CONFIG["execute"]["execute_notebooks"] == "off"
@@ -106,6 +120,9 @@ def test_notation_table_in_chapter_0_is_the_appendix_table():
     assert table in intro
 
 
-def test_binder_installs_nnlib():
+def test_binder_installs_nnlib_and_writes_the_student_copies():
     lines = (ROOT / "binder/requirements.txt").read_text().split("\n")
-    assert "." in [line.strip() for line in lines]
+    assert ".[lab]" in [line.strip() for line in lines]  # the lab extra gives nnfs-lab
+    post_build = ROOT / "binder/postBuild"
+    assert post_build.stat().st_mode & 0o111, "binder/postBuild must be executable"
+    assert "nnfs-lab --no-lab" in post_build.read_text()
