@@ -11,6 +11,7 @@ module                chapter  idea
 ``network``           3, 5     Sequential: layers in order, parameters as one vector θ
 ``losses``            4        MSE, cross-entropy, softmax + cross-entropy
 ``optim``             5, 8     SGD, momentum, RMSProp, Adam
+``autograd``          6        a tiny scalar autograd: the chain rule on a computation graph
 ``gradcheck``         6        backprop checked against finite differences
 ``data``, ``mnist``   7, 9     toy problems, the bundled digits, MNIST and Fashion-MNIST
 ``metrics``           7, 9     accuracy, confusion matrix
@@ -28,6 +29,7 @@ __version__ = "0.2.0"
 
 from nnlib import (  # noqa: E402  (after __version__, which pyproject.toml reads)
     activations,
+    autograd,
     data,
     gradcheck,
     init,
@@ -46,6 +48,7 @@ from nnlib.training import evaluate, fit, predict, predict_proba  # noqa: E402
 
 __all__ = [
     "activations",
+    "autograd",
     "data",
     "gradcheck",
     "init",
