@@ -17,7 +17,9 @@ REPRO := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 PYTEST := $(REPRO) $(BIN)/python -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tools/nbval_sanitize.cfg
 BUILD_BOOK := $(BIN)/jupyter-book build . --warningiserror --keep-going
-SPECIAL_TESTS := tests/test_exercises.py tests/test_notebooks.py tests/test_site.py
+# These run in their own stages below; the last two need the built book.
+SPECIAL_TESTS := tests/test_exercises.py tests/test_notebooks.py tests/test_site.py \
+	tests/test_student_copies.py
 
 .PHONY: book test lab progress notebooks serve benchmark clean
 
@@ -51,9 +53,9 @@ test: $(VENV)/.installed-test
 	$(PYTEST) -n 2 --dist loadfile $(NBVAL) chapters
 	@echo "== exercises and notebook hygiene"
 	$(PYTEST) -n 2 tests/test_exercises.py tests/test_notebooks.py
-	@echo "== website (headless Chromium)"
+	@echo "== website and student copies (headless Chromium)"
 	$(BUILD_BOOK) -q
-	$(PYTEST) tests/test_site.py
+	$(PYTEST) tests/test_site.py tests/test_student_copies.py
 
 # The learners' console commands (nnlib/exercises/lab.py and grade.py); the README shows how to
 # run them without make.
