@@ -1,4 +1,4 @@
-"""Measuring a classifier: accuracy and the confusion matrix (chapters 7 and 9)."""
+"""Measuring a classifier: accuracy, the confusion matrix and its worst mistakes (chapters 7, 9)."""
 
 import numpy as np
 
@@ -51,3 +51,18 @@ def confusion_matrix(y_true, y_pred, n_classes=None):
     y_pred = check_labels(y_pred, len(y_true), n_classes, "y_pred")
     counts = np.bincount(y_true * n_classes + y_pred, minlength=n_classes * n_classes)
     return counts.reshape(n_classes, n_classes)
+
+
+def most_confident_mistakes(P, y, m):
+    """Indices of at most m misclassified samples, the most confident mistake first.
+
+    P: (n, k) class probabilities; y: (n,) true labels. A sample is a mistake when its predicted
+    class ĉ_i = argmax_j P_ij differs from y_i, and its confidence is P[i, ĉ_i] = max_j P_ij.
+    Returns (min(m, number of mistakes),) int64 indices into the rows of P, by decreasing
+    confidence (ties keep their order).
+    """
+    P = np.asarray(P)
+    y = check_labels(y, len(P), P.shape[1], "y")
+    wrong = np.flatnonzero(P.argmax(axis=1) != y)
+    order = np.argsort(-P.max(axis=1)[wrong], kind="stable")
+    return wrong[order[:m]]

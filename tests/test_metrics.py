@@ -82,3 +82,24 @@ def test_confusion_matrix_errors():
 def test_confusion_matrix_needs_flat_labels():
     with pytest.raises(ValueError, match="1-D array of class labels"):
         metrics.confusion_matrix([[0, 1], [1, 0]], [[0, 1], [1, 0]])
+
+
+def test_most_confident_mistakes_by_hand():
+    P = np.array(
+        [
+            [0.9, 0.1, 0.0],  # right (class 0)
+            [0.2, 0.7, 0.1],  # wrong: predicted 1 with 0.7
+            [0.1, 0.1, 0.8],  # wrong: predicted 2 with 0.8
+            [0.5, 0.4, 0.1],  # wrong: predicted 0 with 0.5
+            [0.2, 0.3, 0.5],  # right (class 2)
+        ]
+    )
+    y = np.array([0, 0, 1, 2, 2])
+    assert metrics.most_confident_mistakes(P, y, 2).tolist() == [2, 1]
+    assert metrics.most_confident_mistakes(P, y, 10).tolist() == [2, 1, 3]
+    assert metrics.most_confident_mistakes(P, np.array([0, 1, 2, 0, 2]), 5).tolist() == []
+
+
+def test_most_confident_mistakes_checks_the_labels():
+    with pytest.raises(ValueError, match="y"):
+        metrics.most_confident_mistakes(np.full((2, 3), 1 / 3), np.array([0, 3]), 1)
