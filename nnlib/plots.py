@@ -647,3 +647,54 @@ def draw_computation_graph(root, title="Computation graph", max_nodes=40):
         spine.set_visible(False)
     fig.tight_layout()
     return fig
+
+
+# -- training runs compared (chapter 8) ------------------------------------------------------
+
+_HISTORY_LABELS = {
+    "loss": "training loss",
+    "val_loss": "validation loss",
+    "accuracy": "training accuracy",
+    "val_accuracy": "validation accuracy",
+    "lr": "learning rate α",
+}
+
+
+@_styled
+def plot_histories(
+    histories,
+    metrics=("loss", "val_accuracy"),
+    title="Training runs compared",
+    log_scale=("loss", "val_loss"),
+):
+    """Several training runs in one figure: one panel per metric, one line per run.
+
+    histories: run name → the dict returned by ``training.fit`` (one per optimizer, say).
+    metrics: keys of those dicts, one panel each, e.g. "loss", "val_accuracy" or "lr"; each
+    run must have recorded them. log_scale: the metrics drawn on a logarithmic y-axis.
+    Lines differ in style as well as colour, so they stay apart in black and white.
+    """
+    for name, history in histories.items():
+        for metric in metrics:
+            if metric not in history:
+                raise ValueError(
+                    f"The run {name!r} has no {metric!r}; it recorded {sorted(history)}. "
+                    "(fit records val_loss and val_accuracy only with validation_data.)"
+                )
+    styles = ["-", "--", "-.", ":"]
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.0 * len(metrics), 3.6), squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
+        for i, (name, history) in enumerate(histories.items()):
+            values = history[metric]
+            epochs = np.arange(1, len(values) + 1)
+            style = {"color": PALETTE[i % len(PALETTE)], "linestyle": styles[i % len(styles)]}
+            ax.plot(epochs, values, label=name, **style)
+        label = _HISTORY_LABELS.get(metric, metric)
+        ax.set(title=label, xlabel="epoch", ylabel=label)
+        if metric in log_scale:
+            ax.set_yscale("log")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4))
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.1, 1, 1))  # the bottom tenth is for the legend
+    return fig
