@@ -77,7 +77,8 @@ class Sequential:
             dY = self.layers[i].backward(dY, need_dX=i > 0)
 
     def train(self, mode=True):
-        """Training mode (Dropout drops); train(False) is the same as eval(). Returns the
+        """Training mode: Dropout drops, BatchNorm normalises with each batch's own statistics
+        (and updates its running averages). train(False) is the same as eval(). Returns the
         network, so calls can be chained."""
         self.training = mode
         for layer in self.layers:
@@ -85,7 +86,8 @@ class Sequential:
         return self
 
     def eval(self):
-        """Evaluation mode: Dropout passes everything through. Returns the network."""
+        """Evaluation mode: Dropout passes everything through and BatchNorm uses its running
+        averages, so each sample's output depends on that sample alone. Returns the network."""
         return self.train(False)
 
     # -- parameters ---------------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""Optimizers: rules for the step θ ← θ − (something) (chapters 5 and 8).
+"""Optimizers: rules for the step θ ← θ − (something) (chapters 5, 8 and 10).
 
 An optimizer is made from a list of (value, gradient) array pairs — ``model.parameters()``
 gives them — and ``step()`` updates every value *in place* from its gradient:
 
 - ``SGD``: θ ← θ − α·g, optionally with momentum: v ← μ·v + g, θ ← θ − α·v;
 - ``RMSProp``: s ← ρ·s + (1 − ρ)·g², θ ← θ − α·g / (√s + ε);
-- ``Adam``: momentum and RMSProp together, with bias correction for the zero start.
+- ``Adam``: momentum and RMSProp together, with bias correction for the zero start;
+- ``AdamW``: Adam with decoupled weight decay, θ ← θ − α·λ·θ as a step of its own (chapter 10).
 
 ``gradient_descent_path`` runs plain gradient descent on a function given by its gradient, for
 the pictures of chapter 5. ``TextbookAdam`` is Adam written line by line as chapter 8 derives
@@ -15,7 +16,8 @@ the two agree. ``step_decay`` and ``cosine_decay`` make learning-rate schedules 
 
 The letters are the book's: g = ∇_θ𝓛 the gradient, α the learning rate (``lr``), μ the momentum,
 ρ RMSProp's decay, β₁ and β₂ Adam's, ε a small number that keeps a division finite, λ the weight
-decay. ``weight_decay`` adds L2 regularisation: it adds λ·θ to every gradient (chapter 10).
+decay. ``weight_decay`` adds L2 regularisation: it adds λ·θ to every gradient (chapter 10),
+except in ``AdamW``, which shrinks θ directly.
 
 One trap is handled here. Where a gradient is exactly zero for a long time (a "dead" ReLU unit),
 the running averages (velocity, mean square, Adam's m and v) shrink geometrically, and after a few
@@ -106,12 +108,17 @@ class Optimizer:
         self.steps += 1
         for (value, grad), state in zip(self.params, self.state):
             if self.weight_decay:
-                grad = grad + self.weight_decay * value
+                grad = self.decay_weights(value, grad)
             self.update(value, grad, state)
         if self.steps % self.flush_every == 0:
             for state in self.state:
                 for name in self.moments:
                     _flush_tiny(state[name])
+
+    def decay_weights(self, value, grad):
+        """Weight decay as L2 regularisation: the gradient the rule sees gains λ·θ. Returns that
+        gradient (a new array); ``value`` is left as it is."""
+        return grad + self.weight_decay * value
 
     def update(self, value, grad, state):
         """Change ``value`` in place using ``grad`` and this parameter's ``state`` (one step)."""
@@ -321,3 +328,34 @@ def cosine_decay(lr, epochs, lr_min=0.0):
         return lr_min + (lr - lr_min) * (1 + np.cos(np.pi * progress)) / 2
 
     return schedule
+
+
+# -- decoupled weight decay (chapter 10) -----------------------------------------------------
+
+
+class AdamW(Adam):
+    """Adam with *decoupled* weight decay (Loshchilov & Hutter, 2019), as chapter 10 explains.
+
+    ``Adam(..., weight_decay=λ)`` adds λ·θ to the gradient (L2 regularisation), and Adam then
+    divides that term by √v̂ like the rest of the gradient, so a parameter with large gradients
+    is hardly pulled towards zero at all. AdamW leaves the gradient alone and shrinks θ in a step
+    of its own, before Adam's, by the same factor for every entry::
+
+        θ ← θ − α·λ·θ                      (the decay: θ times 1 − α·λ)
+        θ ← θ − α·m̂ / (√v̂ + ε)             (Adam's step, from the plain gradient g)
+
+    With λ = 0 it is exactly ``Adam``. PyTorch's ``torch.optim.AdamW`` does the same, with the
+    same default λ = 0.01. params, lr, beta1, beta2, eps: as for ``Adam``.
+    """
+
+    def __init__(self, params, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+        super().__init__(params, lr, beta1, beta2, eps, weight_decay)
+
+    def decay_weights(self, value, grad):
+        """Decoupled: shrink θ in place by the factor 1 − α·λ and return the gradient unchanged,
+        so Adam's step sees no λ·θ."""
+        value *= 1 - self.lr * self.weight_decay
+        return grad
+
+    def __repr__(self):
+        return f"AdamW(lr={self.lr}, weight_decay={self.weight_decay})"

@@ -112,7 +112,8 @@ def fit(
     ``losses.LOSSES``. optimizer: built from ``model.parameters()``. epochs: passes over the
     data. batch_size: samples per step. validation_data: (X_val, y_val), evaluated after each
     epoch. rng: seed or Generator for the shuffling. patience: stop when the validation loss has
-    not improved for this many epochs, and restore the best parameters. lr_schedule: a function
+    not improved for this many epochs, and restore the best parameters (and buffers, such as
+    BatchNorm's running statistics). lr_schedule: a function
     epoch → learning rate (epochs count from 1), applied to the optimizer before each epoch, e.g.
     ``optim.step_decay(0.01, factor=0.5, every=5)``. verbose: print one line per epoch.
     progress: show a progress bar within each epoch.
@@ -143,7 +144,7 @@ def fit(
     history = {"loss": [], "lr": [], "time": []}
     if loss.is_classification:
         history["accuracy"] = []
-    best_loss, best_theta, waited = math.inf, None, 0
+    best_loss, best_theta, best_buffers, waited = math.inf, None, None, 0
     was_training = model.training
     model.train()
     try:
@@ -165,6 +166,7 @@ def fit(
                     history.setdefault(f"val_{key}", []).append(value)
                 if scores["loss"] < best_loss:
                     best_loss, best_theta, waited = scores["loss"], model.theta.copy(), 0
+                    best_buffers = [value.copy() for _, value in model.named_buffers()]
                     history["best_epoch"] = epoch
                 else:
                     waited += 1
@@ -176,6 +178,8 @@ def fit(
         model.train(was_training)
     if patience is not None and best_theta is not None:
         model.theta[...] = best_theta  # the layers' W and b are views, so they change too
+        for (_, value), best in zip(model.named_buffers(), best_buffers):
+            value[...] = best  # BatchNorm's running statistics of the same epoch
     return history
 
 

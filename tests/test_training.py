@@ -308,6 +308,38 @@ def test_early_stopping_stops_and_restores_the_best_weights():
     assert model.training
 
 
+def test_early_stopping_restores_batchnorm_statistics_of_the_best_epoch_too():
+    X, y, X_val, y_val = _overfitting_problem()
+
+    def run(epochs, patience):
+        model = Sequential(
+            layers.Dense(5, 32, rng=0),
+            layers.BatchNorm(32),
+            layers.ReLU(),
+            layers.Dense(32, 3, rng=1),
+        )
+        history = training.fit(
+            model,
+            X,
+            y,
+            "softmax_cross_entropy",
+            optim.Adam(model.parameters(), lr=0.01),
+            epochs=epochs,
+            batch_size=10,
+            validation_data=(X_val, y_val),
+            rng=0,
+            patience=patience,
+        )
+        return model, history
+
+    stopped, history = run(300, patience=5)
+    assert len(history["val_loss"]) > history["best_epoch"]  # it ran past the best epoch
+    again, _ = run(history["best_epoch"], patience=None)  # the same run, ended at the best epoch
+    np.testing.assert_array_equal(stopped.theta, again.theta)
+    for (name, value), (_, expected) in zip(stopped.named_buffers(), again.named_buffers()):
+        np.testing.assert_array_equal(value, expected, err_msg=name)
+
+
 def test_patience_needs_validation_data():
     X, y = data.make_moons(20, rng=0)
     model = build_network([2, 2], ["linear"], rng=0)
