@@ -698,3 +698,103 @@ def plot_histories(
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout(rect=(0, 0.1, 1, 1))  # the bottom tenth is for the legend
     return fig
+
+
+def _edge_point(centre, towards, size):
+    """Where the segment from a box's centre towards another point leaves the box.
+
+    centre, towards: (x, y); size: the box's (width, height). Returns (x, y) on its edge.
+    """
+    (x, y), (tx, ty), (w, h) = centre, towards, size
+    dx, dy = tx - x, ty - y
+    scales = [w / 2 / abs(dx) if dx else np.inf, h / 2 / abs(dy) if dy else np.inf]
+    t = min(scales + [1.0])
+    return x + t * dx, y + t * dy
+
+
+@_styled
+def draw_diagram(boxes, arrows, title, ax=None, box_size=(1.6, 0.8), xlabel="", ylabel=""):
+    """A block diagram: labelled boxes joined by arrows (chapter 11 draws an unrolled recurrent
+    network and a generative adversarial network with it).
+
+    boxes: {name: (x, y, text)} or {name: (x, y, text, colour)}: each box's centre in data
+    coordinates, its text (line breaks and $math$ allowed) and an index into PALETTE for its
+    colour (0 if left out). Every box has the size box_size = (width, height), in data units.
+    arrows: a list of (start, end) or (start, end, label), naming boxes; each arrow runs from
+    the edge of one box to the edge of the other, with its label on its middle.
+    ax: an Axes to draw into (None: a new figure). Returns the Figure.
+    """
+    placed = {}
+    for name, spec in boxes.items():
+        if not isinstance(spec, tuple) or len(spec) not in (3, 4):
+            raise ValueError(
+                f"Box {name!r} must be (x, y, text) or (x, y, text, colour), got {spec!r}."
+            )
+        x, y, text, *colour = spec
+        placed[name] = (float(x), float(y), str(text), colour[0] if colour else 0)
+    for arrow in arrows:
+        for end in arrow[:2]:
+            if end not in placed:
+                raise ValueError(
+                    f"The arrow {arrow[:2]!r} names the box {end!r}, which is not among the "
+                    f"boxes: {sorted(placed)}."
+                )
+    xs = [x for x, *_ in placed.values()]
+    ys = [y for _, y, *_ in placed.values()]
+    if ax is None:
+        width = max(4.0, 1.1 * (max(xs) - min(xs) + box_size[0]) + 0.5)
+        height = max(2.0, 1.1 * (max(ys) - min(ys) + box_size[1]) + 1.0)
+        fig, ax = plt.subplots(figsize=(min(width, 13), min(height, 8)))
+    else:
+        fig = ax.figure
+    w, h = box_size
+    for x, y, text, colour in placed.values():
+        edge = PALETTE[colour % len(PALETTE)]
+        ax.add_patch(
+            mpl.patches.FancyBboxPatch(
+                (x - w / 2, y - h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0.02",
+                facecolor=mpl.colors.to_rgba(edge, 0.12),
+                edgecolor=edge,
+                linewidth=1.6,
+                zorder=2,
+            )
+        )
+        ax.text(x, y, text, ha="center", va="center", fontsize=10, zorder=3)
+    for arrow in arrows:
+        (x0, y0, *_), (x1, y1, *_) = placed[arrow[0]], placed[arrow[1]]
+        start = _edge_point((x0, y0), (x1, y1), (w + 0.1, h + 0.1))
+        end = _edge_point((x1, y1), (x0, y0), (w + 0.1, h + 0.1))
+        ax.annotate(
+            "",
+            xy=end,
+            xytext=start,
+            arrowprops={"arrowstyle": "-|>", "color": "#444444", "lw": 1.5},
+            zorder=1,
+        )
+        if len(arrow) > 2 and arrow[2]:
+            middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+            ax.text(
+                *middle,
+                arrow[2],
+                ha="center",
+                va="center",
+                fontsize=9,
+                zorder=4,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+            )
+    ax.set(
+        title=title,
+        xlim=(min(xs) - w / 2 - 0.3, max(xs) + w / 2 + 0.3),
+        ylim=(min(ys) - h / 2 - 0.3, max(ys) + h / 2 + 0.3),
+        xlabel=xlabel,
+        ylabel=ylabel,
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return fig
