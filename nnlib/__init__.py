@@ -2,24 +2,24 @@
 
 Read the modules in the order the chapters use them:
 
-====================  =======  ==========================================================
-module                chapter  idea
-====================  =======  ==========================================================
-``activations``       2        sigmoid, tanh, ReLU, softmax and their derivatives
-``layers``            1, 3, 6  Dense and activation layers: forward and backward
-``init``              3, 10    how weights start: Xavier, He
-``network``           3, 5     Sequential: layers in order, parameters as one vector θ
-``losses``            4        MSE, cross-entropy, softmax + cross-entropy
-``optim``             5, 8     SGD, momentum, RMSProp, Adam
-``autograd``          6        a tiny scalar autograd: the chain rule on a computation graph
-``gradcheck``         6        backprop checked against finite differences
-``data``, ``mnist``   7, 9     toy problems, the bundled digits, MNIST and Fashion-MNIST
-``metrics``           7, 9     accuracy, confusion matrix
-``training``          7        fit, evaluate, predict
-``io``                9        save and load a trained network
-``plots``             all      the book's figures and animations (imports matplotlib)
-``exercises``         all      the checkers behind every exercise
-====================  =======  ==========================================================
+====================  ===========  ==============================================================
+module                chapter      idea
+====================  ===========  ==============================================================
+``activations``       2            sigmoid, tanh, ReLU, softmax and their derivatives
+``layers``            1, 3, 6, 10  Dense, activations, Dropout, BatchNorm: forward and backward
+``init``              3, 10        how weights start: Xavier, He
+``network``           3, 5         Sequential: layers in order, parameters as one vector θ
+``losses``            4            MSE, cross-entropy; from logits: softmax and binary forms
+``optim``             5, 8, 10     SGD, momentum, RMSProp, Adam, AdamW, schedules
+``autograd``          6            a tiny scalar autograd: the chain rule on a computation graph
+``gradcheck``         6            backprop checked against finite differences
+``data``, ``mnist``   7, 9         toy problems, the bundled digits, MNIST and Fashion-MNIST
+``metrics``           7, 9         accuracy, confusion matrix, the most confident mistakes
+``training``          7            fit, evaluate, predict, predict_proba
+``io``                9, 10        save and load a trained network
+``plots``             all          the book's figures and animations (imports matplotlib)
+``exercises``         all          the checkers behind every exercise
+====================  ===========  ==============================================================
 
 ``import nnlib`` loads everything except ``plots`` and ``exercises``, which you import when
 you need them.
