@@ -3,7 +3,7 @@
 Every function works element by element on an array of any shape and returns an array of the same
 shape and floating dtype, except ``softmax``, which normalises along one axis. The derivatives are
 taken with respect to the pre-activation ``z``, because that is what backpropagation needs:
-``dZ = dA * f'(Z)``.
+``dZ = dA * g'(Z)`` for an activation g.
 
 The functions are written so that no finite input overflows: ``sigmoid(-1000)`` is exactly 0 and
 ``softmax`` of logits around 1e4 is exact, without warnings.

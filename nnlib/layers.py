@@ -117,7 +117,7 @@ class Dense(Layer):
 
 
 class Activation(Layer):
-    """Applies an element-wise activation f: A = f(Z); backward multiplies by f'(Z).
+    """Applies an element-wise activation g: A = g(Z); backward multiplies by g'(Z).
 
     name: a key of ``nnlib.activations.ACTIVATIONS`` (yours too, after register_activation).
     Z, A, dA, dZ: all (n, d).
@@ -126,16 +126,16 @@ class Activation(Layer):
     def __init__(self, name, **options):
         super().__init__()
         self.name, self.options = name, options
-        self.f, self.df = activations.get_activation(name, **options)
+        self.g, self.dg = activations.get_activation(name, **options)
 
     def forward(self, Z):
-        """Z: (n, d) → A = f(Z): (n, d)."""
+        """Z: (n, d) → A = g(Z): (n, d)."""
         self.Z = Z
-        return self.f(Z)
+        return self.g(Z)
 
     def backward(self, dA, need_dX=True):
-        """dA: (n, d) → dZ = dA ⊙ f'(Z): (n, d)."""
-        return dA * self.df(self.Z)
+        """dA: (n, d) → dZ = dA ⊙ g'(Z): (n, d)."""
+        return dA * self.dg(self.Z)
 
     def config(self):
         return {"name": self.name, **self.options}
