@@ -618,3 +618,14 @@ def share_environment():
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     line = f"import sys; sys.path[0:0] = {paths!r}"
     return f'echo "{line}" > .venv/lib/{version}/site-packages/project-environment.pth'
+
+
+def test_exercise_titles_get_the_curly_quotes_the_site_shows():
+    from nnlib.exercises.student import exercise_heading
+
+    assert exercise_heading("7.3", "the training set's statistics") == (
+        "Exercise 7.3 (the training set’s statistics)"
+    )
+    assert exercise_heading("1.1", "a \"quoted\" 'word' and `code's`") == (
+        "Exercise 1.1 (a “quoted” ‘word’ and `code's`)"
+    )

@@ -279,7 +279,21 @@ def _options(lines):
 def exercise_heading(number, title):
     """The title the website gives an exercise: "Exercise 2.3 (ReLU)"."""
     name = f"Exercise {number}" if number else "Exercise"
-    return f"{name} ({title})" if title else name
+    return f"{name} ({typographic_quotes(title)})" if title else name
+
+
+def typographic_quotes(text):
+    """Straight quotes turned curly, as Sphinx's smartquotes shows them in the built book:
+    "the set's" becomes "the set’s", 'a' becomes ‘a’ and "a" becomes “a”. (Code in backticks
+    keeps its quotes on the site too, so text inside backticks is left alone.)"""
+    parts = re.split(r"(`[^`]*`)", text)
+    for i in range(0, len(parts), 2):  # the even parts are outside backticks
+        part = re.sub(r"(?<=\w)'", "’", parts[i])
+        part = re.sub(r"'(?=\w)", "‘", part)
+        part = part.replace("'", "’")
+        part = re.sub(r'"(?=\w)', "“", part)
+        parts[i] = part.replace('"', "”")
+    return "".join(parts)
 
 
 def _anchor(heading_text):
