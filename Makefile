@@ -55,7 +55,7 @@ test: $(VENV)/.installed-test
 	$(PYTEST) -n 2 tests/test_exercises.py tests/test_notebooks.py
 	@echo "== website and student copies (headless Chromium)"
 	$(BUILD_BOOK) -q
-	$(PYTEST) tests/test_site.py tests/test_student_copies.py
+	$(PYTEST) -n 2 --dist loadfile tests/test_site.py tests/test_student_copies.py
 
 # The learners' console commands (nnlib/exercises/lab.py and grade.py); the README shows how to
 # run them without make.
