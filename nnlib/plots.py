@@ -359,9 +359,10 @@ def plot_paths_2d(f, paths, xlim, ylim, title="Paths on a loss surface", levels=
 def animation_html(anim, name, alt, fps=None):
     """Turn a matplotlib animation into HTML that plays offline on the static website.
 
-    Matplotlib's player (``to_jshtml``) links an icon font from a CDN and gives its frames no
-    alt text and a random id. We replace the icons with plain characters, add ``alt`` to the
-    image, and derive the id from ``name``, so the same animation always gives the same HTML.
+    Matplotlib's player (``to_jshtml``) links an icon font from a CDN, gives its frames no alt
+    text and its slider no name, and uses a random id. We replace the icons with characters that
+    common fonts have, add ``alt`` to the image and a name to the slider, and derive the id from
+    ``name``, so the same animation always gives the same HTML.
     Returns an IPython HTML object (displayed as the animation in a notebook).
     """
     from IPython.display import HTML
@@ -374,13 +375,13 @@ def animation_html(anim, name, alt, fps=None):
     html = re.sub(r'<link rel="stylesheet"[^>]*font-awesome[^>]*>\s*', "", html)
     icons = {
         "fa fa-minus": "−",
-        "fa fa-fast-backward": "⏮",
+        "fa fa-fast-backward": "|◀◀",
         "fa fa-step-backward": "◀|",
         "fa fa-play fa-flip-horizontal": "◀",
         "fa fa-pause": "❚❚",
         "fa fa-play": "▶",
         "fa fa-step-forward": "|▶",
-        "fa fa-fast-forward": "⏭",
+        "fa fa-fast-forward": "▶▶|",
         "fa fa-plus": "+",
     }
     for icon, text in icons.items():
@@ -389,6 +390,10 @@ def animation_html(anim, name, alt, fps=None):
     html = html.replace(
         f'<img id="_anim_img{stable_id}">',
         f'<img id="_anim_img{stable_id}" alt="{alt_text}" role="img">',
+    )
+    html = html.replace(  # the slider is unnamed for screen readers otherwise
+        f'<input id="_anim_slider{stable_id}" type="range"',
+        f'<input id="_anim_slider{stable_id}" type="range" aria-label="Animation frame"',
     )
     return HTML(html)
 

@@ -234,6 +234,8 @@ def test_animation_html_plays_offline_with_alt_text():
     assert 'alt="A &quot;ball&quot; rolls"' in html
     assert "<img" in html and 'role="img"' in html
     assert "▶" in html  # the play button, as a plain character
+    assert "⏮" not in html and "⏭" not in html  # missing from common fonts: shown as boxes
+    assert 'type="range" aria-label="Animation frame"' in html  # the slider has a name
     assert not plt.get_fignums()  # the animation's figure was closed
 
 
