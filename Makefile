@@ -5,7 +5,7 @@
 #   make test        lint, library tests, notebooks under nbval, exercises, the site in Chromium
 #   make lab         write your own copies of the chapters into _student/ and open JupyterLab
 #   make progress    which exercises in your _student/ copies pass, and which are left
-#   make notebooks   re-run every chapter so its stored outputs are current
+#   make notebooks   re-run every chapter so its stored outputs are current (FRESH=1: keep none)
 #   make serve       serve the built book on http://127.0.0.1:8000
 #   make benchmark   time nnlib's training loop against the bare matrix products
 
@@ -65,8 +65,9 @@ lab: $(VENV)/.installed-lab
 progress: $(VENV)/.installed-lab
 	$(BIN)/nnfs-progress
 
+# FRESH=1 keeps no stored output (after editing a cell tagged "trained"; see tools/refresh.py).
 notebooks: $(VENV)/.installed-test
-	$(REPRO) $(BIN)/python tools/run_notebooks.py
+	$(REPRO) $(BIN)/python tools/run_notebooks.py $(if $(FRESH),--fresh)
 
 serve:
 	@test -f _build/html/index.html || $(MAKE) book
