@@ -5,54 +5,28 @@ of them and wrong in one, so each known mistake is recognised part by part: it i
 of the results it gets wrong is exactly what the learner returned.
 """
 
-import copy
-
 import numpy as np
 
 from nnlib import activations as act
-from nnlib.exercises.engine import Case, Exercise, Mistake, make_check, show
+from nnlib.exercises.engine import (
+    NEW_LINE,
+    Case,
+    Exercise,
+    Mistake,
+    describe,
+    make_check,
+    mistake_in_parts,
+)
 from nnlib.layers import Activation, Dense
 from nnlib.network import Sequential
 
 _rng = np.random.default_rng(6)
-_INDENT = "\n            "  # lines up with the text after "  input:    " in a verdict
 
 
 def _round(shape, scale=1.0, step=0.25):
     """Random multiples of ``step`` (a power of two, so sums and products are exact and a
     failing case prints as short, exact numbers)."""
     return np.round(scale * _rng.normal(size=shape) / step) * step
-
-
-def _describe(**arrays):
-    """name = value, one per line, lined up after "  input:    " in a verdict."""
-    lines = []
-    for name, value in arrays.items():
-        indent = len(_INDENT) - 1 + len(name) + 3  # under the value, after "name = "
-        lines.append(f"{name} = {show(value, indent)}")
-    return _INDENT.join(lines)
-
-
-def _same(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6)
-
-
-def _wrong_parts(reference, wrong):
-    """A detector: the learner's results equal ``wrong``'s in a result that ``wrong`` gets
-    wrong (compared with ``reference``) on this case."""
-
-    def detect(case, got):
-        right = reference(*copy.deepcopy(case.args))
-        bad = wrong(*copy.deepcopy(case.args))
-        return any(not _same(bad[i], right[i]) and _same(got[i], bad[i]) for i in range(len(right)))
-
-    return detect
-
-
-def _mistake(hint, reference, wrong):
-    """A known mistake, recognised as a whole answer (replayed) or in any one result."""
-    return Mistake(hint, wrong=wrong, detect=_wrong_parts(reference, wrong))
 
 
 # -- the backward pass of a dense layer ------------------------------------------------------
@@ -69,7 +43,7 @@ def dense_backward(dZ, A_prev, W):
 
 def _dense_case(dZ, A_prev, W):
     dZ, A_prev, W = (np.array(a, dtype=np.float64) for a in (dZ, A_prev, W))
-    return Case((dZ, A_prev, W), _describe(dZ=dZ, A_prev=A_prev, W=W))
+    return Case((dZ, A_prev, W), describe(dZ=dZ, A_prev=A_prev, W=W))
 
 
 def _dense_random(n, n_in, n_out):
@@ -98,43 +72,43 @@ DENSE_BACKWARD = Exercise(
     result_names=("dA_prev", "dW", "db"),
     solved_by=(Dense.backward,),
     mistakes=[
-        _mistake(
+        mistake_in_parts(
             "dA_prev needs W transposed: dZ is (n, n_out) and W is (n_in, n_out), so "
             "dA_prev = dZ @ W.T is (n, n_in), one gradient per input of the layer.",
             _dense,
             lambda dZ, A_prev, W: (dZ @ W, A_prev.T @ dZ, dZ.sum(axis=0)),
         ),
-        _mistake(
+        mistake_in_parts(
             "dW must have the shape of W, (n_in, n_out): dW = A_prev.T @ dZ. You computed "
             "dZ.T @ A_prev, its transpose.",
             _dense,
             lambda dZ, A_prev, W: (dZ @ W.T, dZ.T @ A_prev, dZ.sum(axis=0)),
         ),
-        _mistake(
+        mistake_in_parts(
             "Don't divide by n again: dZ already carries the 1/n of the batch mean (it came "
             "from the loss), so the sums over the batch in A_prev.T @ dZ and dZ.sum(axis=0) "
             "are already averages.",
             _dense,
             lambda dZ, A_prev, W: (dZ @ W.T, A_prev.T @ dZ / len(dZ), dZ.mean(axis=0)),
         ),
-        _mistake(
+        mistake_in_parts(
             "db has one entry per neuron, shape (n_out,): add up the rows of dZ (one per "
             "sample) with dZ.sum(axis=0), not along axis=1.",
             _dense,
             lambda dZ, A_prev, W: (dZ @ W.T, A_prev.T @ dZ, dZ.sum(axis=1)),
         ),
-        _mistake(
+        mistake_in_parts(
             "db must have the shape of b, (n_out,): each sample's row of dZ adds to the bias "
             "gradient, so sum them, db = dZ.sum(axis=0).",
             _dense,
             lambda dZ, A_prev, W: (dZ @ W.T, A_prev.T @ dZ, dZ),
         ),
-        _mistake(
+        mistake_in_parts(
             "db must have the shape of b, (n_out,), without an extra axis: drop keepdims=True.",
             _dense,
             lambda dZ, A_prev, W: (dZ @ W.T, A_prev.T @ dZ, dZ.sum(axis=0, keepdims=True)),
         ),
-        _mistake(
+        mistake_in_parts(
             "Return the three gradients in the order (dA_prev, dW, db).",
             _dense,
             lambda dZ, A_prev, W: (A_prev.T @ dZ, dZ.sum(axis=0), dZ @ W.T),
@@ -161,7 +135,7 @@ def sigmoid_backward(dA, Z):
 
 def _sigmoid_case(dA, Z):
     dA, Z = np.array(dA, dtype=np.float64), np.array(Z, dtype=np.float64)
-    return Case((dA, Z), _describe(dA=dA, Z=Z))
+    return Case((dA, Z), describe(dA=dA, Z=Z))
 
 
 def _sigmoid_prime(z):
@@ -263,8 +237,8 @@ def _variant(dZ2_of=None, dZ1_of=None, dW_of=None, db_axis=0):
 def _two_layer_case(X, y, W1, b1, W2, b2):
     X, W1, b1, W2, b2 = (np.array(a, dtype=np.float64) for a in (X, W1, b1, W2, b2))
     Y = np.eye(W2.shape[1])[y]
-    description = _describe(X=X, W1=W1, b1=b1, W2=W2, b2=b2)
-    return Case((X, Y, W1, b1, W2, b2), f"Y = one-hot rows of y = {list(y)}{_INDENT}{description}")
+    description = describe(X=X, W1=W1, b1=b1, W2=W2, b2=b2)
+    return Case((X, Y, W1, b1, W2, b2), f"Y = one-hot rows of y = {list(y)}{NEW_LINE}{description}")
 
 
 def _two_layer_random(n, d, h, k):
@@ -297,52 +271,52 @@ TWO_LAYER_BACKWARD = Exercise(
         _two_layer_random(1, 2, 2, 2),
     ],
     mistakes=[
-        _mistake(
+        mistake_in_parts(
             "Divide by n once: 𝓛 is the batch mean, so δ2 = dZ2 = (P − Y) / n. Every later "
             "gradient inherits that 1/n.",
             _two,
             _variant(dZ2_of=lambda P, Y, n: P - Y),
         ),
-        _mistake(
+        mistake_in_parts(
             "Don't divide by n twice: dZ2 = (P − Y) / n already holds the 1/n, so the "
             "matrix products and column sums after it are already averages.",
             _two,
             _variant(dZ2_of=lambda P, Y, n: (P - Y) / n**2),
         ),
-        _mistake(
+        mistake_in_parts(
             "The gradient of softmax cross-entropy is (P − Y)/n, not (Y − P)/n: check the sign.",
             _two,
             _variant(dZ2_of=lambda P, Y, n: (Y - P) / n),
         ),
-        _mistake(
+        mistake_in_parts(
             "Forgetting g′: after dA1 = dZ2 @ W2.T, multiply by ReLU′(Z1), the 0/1 mask "
             "(Z1 > 0), to get dZ1.",
             _two,
             _variant(dZ1_of=lambda dZ2, W2, Z1: dZ2 @ W2.T),
         ),
-        _mistake(
+        mistake_in_parts(
             "You applied ReLU to the gradient. dZ1 = dA1 * ReLU′(Z1): keep dA1 where the "
             "pre-activation Z1 was positive, whatever the sign of dA1.",
             _two,
             _variant(dZ1_of=lambda dZ2, W2, Z1: np.maximum(dZ2 @ W2.T, 0)),
         ),
-        _mistake(
+        mistake_in_parts(
             "ReLU′ is 0 at the kink z = 0 (as in nnlib): use the mask (Z1 > 0), not (Z1 >= 0).",
             _two,
             _variant(dZ1_of=lambda dZ2, W2, Z1: (dZ2 @ W2.T) * (Z1 >= 0)),
         ),
-        _mistake(
+        mistake_in_parts(
             "Carry the gradient back through W2 transposed: dA1 = dZ2 @ W2.T, shape (n, h).",
             _two,
             _variant(dZ1_of=lambda dZ2, W2, Z1: (dZ2 @ W2) * (Z1 > 0)),
         ),
-        _mistake(
+        mistake_in_parts(
             "A weight gradient has the shape of its W: dW = A_prev.T @ dZ (dW1 = X.T @ dZ1, "
             "dW2 = A1.T @ dZ2), not dZ.T @ A_prev.",
             _two,
             _variant(dW_of=lambda A_prev, dZ: dZ.T @ A_prev),
         ),
-        _mistake(
+        mistake_in_parts(
             "A bias gradient has one entry per neuron: sum dZ over the batch, axis=0.",
             _two,
             _variant(db_axis=1),

@@ -583,7 +583,49 @@ def make_check(exercise):
     return check_function
 
 
+# -- helpers for describing cases and recognising mistakes, shared by the checker modules ----
+
+NEW_LINE = "\n" + " " * _INDENT  # a line break lined up with the text after "  input:    "
+
+
+def describe(**values):
+    """A case description ``name = value``, one per line, each value lined up under the text
+    after "  input:    " in a verdict, so that matrices print as aligned blocks."""
+    lines = []
+    for name, value in values.items():
+        indent = _INDENT + len(name) + 3  # under the value, after "name = "
+        lines.append(f"{name} = {show(value, indent)}")
+    return NEW_LINE.join(lines)
+
+
+def same_values(a, b):
+    """Whether two answers have the same shape and values, within the checks' tolerance (NaN
+    counting as equal to NaN, so that a mistake that produces NaN is recognised)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6, equal_nan=True)
+
+
+def mistake_in_parts(hint, reference, wrong):
+    """A known mistake for an exercise whose answer is a tuple of results: recognised when the
+    whole answer is what ``wrong`` gives, or when any one result equals ``wrong``'s in a result
+    that ``wrong`` gets wrong. So a learner with two bugs still hears about each."""
+
+    def detect(case, got):
+        right = reference(*copy.deepcopy(case.args))
+        bad = wrong(*copy.deepcopy(case.args))
+        return any(
+            not same_values(bad[i], right[i]) and same_values(got[i], bad[i])
+            for i in range(len(right))
+        )
+
+    return Mistake(hint, wrong=wrong, detect=detect)
+
+
 __all__ = [
+    "NEW_LINE",
+    "describe",
+    "same_values",
+    "mistake_in_parts",
     "Case",
     "Mistake",
     "Exercise",

@@ -18,20 +18,9 @@ import inspect
 import numpy as np
 
 from nnlib import data, training
-from nnlib.exercises.engine import Case, Exercise, Mistake, make_check, show
+from nnlib.exercises.engine import NEW_LINE, Case, Exercise, Mistake, describe, make_check
 from nnlib.losses import SoftmaxCrossEntropyLoss
 from nnlib.network import build_network
-
-_INDENT = "\n            "  # lines up with the text after "  input:    " in a verdict
-
-
-def _describe(**values):
-    """name = value, one per line, lined up after "  input:    " in a verdict."""
-    lines = []
-    for name, value in values.items():
-        indent = len(_INDENT) - 1 + len(name) + 3  # under the value, after "name = "
-        lines.append(f"{name} = {show(value, indent)}")
-    return _INDENT.join(lines)
 
 
 def _close(a, b):
@@ -357,7 +346,7 @@ def _train_case(make_model, X, y, lr, epochs, batch_size, rng):
     settings = f"lr = {lr}, epochs = {epochs}, batch_size = {batch_size}, rng = {rng}"
     description = (
         f"make_model = {make_model.__name__} (a new {shape} network, "
-        f"{network.n_params} parameters){_INDENT}{_describe(X=X, y=y)}{_INDENT}{settings}"
+        f"{network.n_params} parameters){NEW_LINE}{describe(X=X, y=y)}{NEW_LINE}{settings}"
     )
     return Case((make_model, X, y, lr, epochs, batch_size, rng), description)
 
@@ -525,7 +514,7 @@ def standardize(X_train, X_other):
 
 def _standardize_case(X_train, X_other):
     X_train, X_other = np.array(X_train, dtype=np.float64), np.array(X_other, dtype=np.float64)
-    return Case((X_train, X_other), _describe(X_train=X_train, X_other=X_other))
+    return Case((X_train, X_other), describe(X_train=X_train, X_other=X_other))
 
 
 def _own_statistics(X_train, X_other):

@@ -15,9 +15,15 @@ import copy
 import numpy as np
 
 from nnlib import optim
-from nnlib.exercises.engine import Case, Exercise, Mistake, make_check, show
-
-_INDENT = "\n            "  # lines up with the text after "  input:    " in a verdict
+from nnlib.exercises.engine import (
+    NEW_LINE,
+    Case,
+    Exercise,
+    Mistake,
+    describe,
+    make_check,
+    same_values,
+)
 
 
 def _array(values):
@@ -25,22 +31,8 @@ def _array(values):
     return np.array(values, dtype=np.float64)
 
 
-def _describe(**values):
-    """name = value, one per line, lined up after "  input:    " in a verdict."""
-    lines = []
-    for name, value in values.items():
-        indent = len(_INDENT) - 1 + len(name) + 3  # under the value, after "name = "
-        lines.append(f"{name} = {show(value, indent)}")
-    return _INDENT.join(lines)
-
-
-def _same(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6, equal_nan=True)
-
-
 def _same_answer(got, answer):
-    return len(got) == len(answer) and all(_same(g, a) for g, a in zip(got, answer))
+    return len(got) == len(answer) and all(same_values(g, a) for g, a in zip(got, answer))
 
 
 def _mistakes(reference, entries):
@@ -63,7 +55,8 @@ def _mistakes(reference, entries):
                 return False  # another mistake explains it all: let that one be named
             bad = answers[wrong]
             return any(
-                not _same(bad[i], right[i]) and _same(got[i], bad[i]) for i in range(len(right))
+                not same_values(bad[i], right[i]) and same_values(got[i], bad[i])
+                for i in range(len(right))
             )
 
         return detect
@@ -97,12 +90,12 @@ PROBLEMS = {
     "valley": ("f(x, y) = x²/2 + 10y²", _valley_gradient, _array([-4.0, 1.0])),
     "wide": (
         "f(Θ) = ½·Σ C ⊙ (Θ − T)² with C = [[1, 4, 0.5], [2, 0.25, 3]]"
-        f"{_INDENT}and T = [[0.5, -1, 2], [0, 1.5, -0.5]]",
+        f"{NEW_LINE}and T = [[0.5, -1, 2], [0, 1.5, -0.5]]",
         _wide_gradient,
         _array([[1.0, 0.0, -1.0], [2.0, -1.0, 0.5]]),
     ),
     "square": (
-        f"f(Θ) = ½·Σ C ⊙ (Θ − T)² with C = [[2, 0.5], [8, 1]]{_INDENT}and T = [[1, -2], [0.5, 0]]",
+        f"f(Θ) = ½·Σ C ⊙ (Θ − T)² with C = [[2, 0.5], [8, 1]]{NEW_LINE}and T = [[1, -2], [0.5, 0]]",
         _square_gradient,
         _array([[0.0, 1.0], [-1.0, 2.0]]),
     ),
@@ -111,7 +104,7 @@ PROBLEMS = {
 
 def _heading(optimizer, problem, t):
     """What a case is: which step of which nnlib optimizer on which problem."""
-    return f"step t = {t} of nnlib's {optimizer}{_INDENT}on {PROBLEMS[problem][0]}:{_INDENT}"
+    return f"step t = {t} of nnlib's {optimizer}{NEW_LINE}on {PROBLEMS[problem][0]}:{NEW_LINE}"
 
 
 def _states_before_steps(problem, make_optimizer, names, steps):
@@ -151,7 +144,7 @@ def _momentum_case(problem, lr, momentum, t):
         problem, lambda params: optim.SGD(params, lr=lr, momentum=momentum), ["v"], t
     )[t - 1]
     heading = _heading(f"SGD(lr={lr}, momentum={momentum})", problem, t)
-    arrays = _describe(theta=theta, grad=grad, v=state["v"])
+    arrays = describe(theta=theta, grad=grad, v=state["v"])
     return Case((theta, grad, state["v"], lr, momentum), heading + arrays)
 
 
@@ -295,7 +288,7 @@ def _rmsprop_case(problem, lr, rho, eps, t):
         problem, lambda params: optim.RMSProp(params, lr=lr, rho=rho, eps=eps), ["s"], t
     )[t - 1]
     heading = _heading(f"RMSProp(lr={lr}, rho={rho}, eps={eps})", problem, t)
-    arrays = _describe(theta=theta, grad=grad, s=state["s"])
+    arrays = describe(theta=theta, grad=grad, s=state["s"])
     return Case((theta, grad, state["s"], lr, rho, eps), heading + arrays)
 
 
@@ -434,7 +427,7 @@ def _adam_case(problem, lr, beta1, beta2, eps, t):
     )[t - 1]
     optimizer = f"Adam(lr={lr}, beta1={beta1}, beta2={beta2}, eps={eps})"
     heading = _heading(optimizer, problem, t)
-    arrays = _describe(theta=theta, grad=grad, m=state["m"], v=state["v"])
+    arrays = describe(theta=theta, grad=grad, m=state["m"], v=state["v"])
     args = (theta, grad, state["m"], state["v"], lr, beta1, beta2, eps, t)
     return Case(args, heading + arrays)
 

@@ -4,51 +4,25 @@ The L2 exercise returns three results (cost, dW, db), and a learner's answer is 
 two of them; so each known mistake is recognised result by result, as in chapter 6's checkers.
 """
 
-import copy
-
 import numpy as np
 
-from nnlib.exercises.engine import Case, Exercise, Mistake, make_check, show
+from nnlib.exercises.engine import (
+    NEW_LINE,
+    Case,
+    Exercise,
+    Mistake,
+    describe,
+    make_check,
+    mistake_in_parts,
+)
 from nnlib.layers import BatchNorm, Dropout
 
 _rng = np.random.default_rng(10)
-_INDENT = "\n            "  # lines up with the text after "  input:    " in a verdict
 
 
 def _quarters(shape, scale=1.0):
     """Random multiples of 0.25 (exact in binary, so a failing case prints short numbers)."""
     return np.round(scale * _rng.normal(size=shape) * 4) / 4
-
-
-def _describe(**values):
-    """name = value, one per line, lined up after "  input:    " in a verdict."""
-    lines = []
-    for name, value in values.items():
-        indent = len(_INDENT) - 1 + len(name) + 3  # under the value, after "name = "
-        lines.append(f"{name} = {show(value, indent)}")
-    return _INDENT.join(lines)
-
-
-def _same(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6)
-
-
-def _wrong_parts(reference, wrong):
-    """A detector: the learner's results equal ``wrong``'s in a result that ``wrong`` gets
-    wrong (compared with ``reference``) on this case."""
-
-    def detect(case, got):
-        right = reference(*copy.deepcopy(case.args))
-        bad = wrong(*copy.deepcopy(case.args))
-        return any(not _same(bad[i], right[i]) and _same(got[i], bad[i]) for i in range(len(right)))
-
-    return detect
-
-
-def _mistake(hint, reference, wrong):
-    """A known mistake, recognised as a whole answer (replayed) or in any one result."""
-    return Mistake(hint, wrong=wrong, detect=_wrong_parts(reference, wrong))
 
 
 # -- the L2 penalty and its gradient ---------------------------------------------------------
@@ -66,7 +40,7 @@ def l2_regularise(cost, W, b, dW, db, lam):
 
 def _l2_case(cost, W, b, dW, db, lam):
     W, b, dW, db = (np.array(a, dtype=np.float64) for a in (W, b, dW, db))
-    description = f"cost = {cost}, lam = {lam}{_INDENT}" + _describe(W=W, b=b, dW=dW, db=db)
+    description = f"cost = {cost}, lam = {lam}{NEW_LINE}" + describe(W=W, b=b, dW=dW, db=db)
     return Case((float(cost), W, b, dW, db, float(lam)), description)
 
 
@@ -118,20 +92,20 @@ L2_REGULARISE = Exercise(
         _l2_case(1.5, [[2.0], [-4.0]], [3.0], [[0.5], [0.5]], [-1.0], 1.0),
     ],
     mistakes=[
-        _mistake(
+        mistake_in_parts(
             "The cost gets (λ/2)·ΣW², with the ½: the book (and nnlib's weight_decay=λ) uses "
             "the convention whose gradient is exactly λ·W. Without the ½ the gradient of "
             "λ·ΣW² would be 2λ·W.",
             _l2,
             _l2_variant(cost_of=lambda cost, W, b, lam: cost + lam * np.sum(W * W)),
         ),
-        _mistake(
+        mistake_in_parts(
             "The gradient of (λ/2)·ΣW² is λ·W, not 2λ·W: the ½ in the cost cancels the 2 of "
             "the square's derivative. That λ·W is what weight_decay=λ adds in nnlib.",
             _l2,
             _l2_variant(dW_of=lambda W, dW, lam: dW + 2 * lam * W),
         ),
-        _mistake(
+        mistake_in_parts(
             "Leave the biases alone: the penalty is on the weights W only, so db comes back "
             "unchanged and b does not enter the cost. (A bias only shifts a neuron; it does "
             "not make the function wiggle.)",
@@ -142,36 +116,36 @@ L2_REGULARISE = Exercise(
                 db + lam * b,
             ),
         ),
-        _mistake(
+        mistake_in_parts(
             "Check the sign: the penalty pulls the weights towards zero, so its gradient +λ·W "
             "is added to dW (gradient descent then subtracts α·λ·W from W).",
             _l2,
             _l2_variant(dW_of=lambda W, dW, lam: dW - lam * W),
         ),
-        _mistake(
+        mistake_in_parts(
             "The factor λ is missing: add lam * W to dW, not W.",
             _l2,
             _l2_variant(dW_of=lambda W, dW, lam: dW + W),
         ),
-        _mistake(
+        mistake_in_parts(
             "Keep the data gradient: the new dW is dW + λ·W, the old gradient plus the "
             "penalty's, not the penalty's alone.",
             _l2,
             _l2_variant(dW_of=lambda W, dW, lam: lam * W),
         ),
-        _mistake(
+        mistake_in_parts(
             "The penalty adds up the *squares* of the weights, ΣW² = np.sum(W * W) (or "
             "np.sum(W ** 2)): every weight counts, whatever its sign.",
             _l2,
             _l2_variant(cost_of=lambda cost, W, b, lam: cost + lam / 2 * np.sum(W)),
         ),
-        _mistake(
+        mistake_in_parts(
             "The cost is the data cost plus the penalty: return cost + (λ/2)·ΣW², not the "
             "penalty alone.",
             _l2,
             _l2_variant(cost_of=lambda cost, W, b, lam: lam / 2 * np.sum(W * W)),
         ),
-        _mistake(
+        mistake_in_parts(
             "dW must keep the shape and orientation of W: add lam * W, not lam * W.T.",
             _l2,
             _l2_variant(dW_of=lambda W, dW, lam: dW + lam * W.T),
@@ -204,7 +178,7 @@ def _dropout_case(X, p, U, training):
     X, U = np.array(X, dtype=np.float64), np.array(U, dtype=np.float64)
     return Case(
         (X, float(p), U, bool(training)),
-        f"p = {p}, training = {training}{_INDENT}" + _describe(X=X, U=U),
+        f"p = {p}, training = {training}{NEW_LINE}" + describe(X=X, U=U),
     )
 
 
@@ -302,7 +276,7 @@ def _bn_case(X, gamma, beta, eps):
     X, gamma, beta = (np.array(a, dtype=np.float64) for a in (X, gamma, beta))
     return Case(
         (X, gamma, beta, float(eps)),
-        f"eps = {eps}{_INDENT}" + _describe(X=X, gamma=gamma, beta=beta),
+        f"eps = {eps}{NEW_LINE}" + describe(X=X, gamma=gamma, beta=beta),
     )
 
 
