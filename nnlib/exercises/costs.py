@@ -4,19 +4,7 @@ import numpy as np
 
 from nnlib import losses
 from nnlib.data import one_hot
-from nnlib.exercises.engine import Case, Exercise, Mistake, make_check, show
-
-_COLUMN = " " * 12  # where a verdict's values start, after "  input:    "
-
-
-def _described(note, **arrays):
-    """A case description: the note, then each array on its own lines, aligned in the verdict."""
-    width = max(len(name) for name in arrays)
-    lines = [note]
-    for name, value in arrays.items():
-        label = f"{name.ljust(width)} = "
-        lines.append(_COLUMN + label + show(value, indent=len(_COLUMN) + len(label)))
-    return "\n".join(lines)
+from nnlib.exercises.engine import Case, Exercise, Mistake, described, make_check
 
 
 def _has_nan(case, got):
@@ -42,7 +30,7 @@ def mse_and_gradient(Y_hat, Y):
 
 def _mse_case(Y_hat, Y, note):
     Y_hat, Y = np.array(Y_hat, dtype=np.float64), np.array(Y, dtype=np.float64)
-    return Case((Y_hat, Y), _described(note, Y_hat=Y_hat, Y=Y))
+    return Case((Y_hat, Y), described(note, Y_hat=Y_hat, Y=Y))
 
 
 def _gradient_is(wrong_gradient):
@@ -179,7 +167,7 @@ def cross_entropy(P, Y):
 def _cross_entropy_case(P, labels, note):
     P = np.array(P, dtype=np.float64)
     Y = one_hot(np.array(labels), P.shape[1]).astype(np.float64)
-    return Case((P, Y), _described(note, P=P, Y=Y))
+    return Case((P, Y), described(note, P=P, Y=Y))
 
 
 def _log_of_a_sum(case, got):
@@ -287,7 +275,7 @@ def softmax_cross_entropy(Z, y):
 
 def _logits_case(Z, y, note):
     Z, y = np.array(Z, dtype=np.float64), np.array(y)
-    return Case((Z, y), _described(note, Z=Z, y=y))
+    return Case((Z, y), described(note, Z=Z, y=y))
 
 
 def _rows(Z):

@@ -598,6 +598,11 @@ def describe(**values):
     return NEW_LINE.join(lines)
 
 
+def described(note, **values):
+    """A case description: a note on its first line, then ``describe(**values)`` below it."""
+    return note + NEW_LINE + describe(**values)
+
+
 def same_values(a, b):
     """Whether two answers have the same shape and values, within the checks' tolerance (NaN
     counting as equal to NaN, so that a mistake that produces NaN is recognised)."""
@@ -624,6 +629,7 @@ def mistake_in_parts(hint, reference, wrong):
 __all__ = [
     "NEW_LINE",
     "describe",
+    "described",
     "same_values",
     "mistake_in_parts",
     "Case",

@@ -3,27 +3,14 @@
 import numpy as np
 
 from nnlib import data, metrics
-from nnlib.exercises.engine import Case, Exercise, Mistake, make_check, show
-
-_COLUMN = " " * 12  # where a verdict's values start, after "  input:    "
-
-
-def _described(note, **values):
-    """A case description: the note, then each value on its own lines, aligned in the verdict."""
-    width = max(len(name) for name in values)
-    lines = [note]
-    for name, value in values.items():
-        label = f"{name.ljust(width)} = "
-        lines.append(_COLUMN + label + show(value, indent=len(_COLUMN) + len(label)))
-    return "\n".join(lines)
-
+from nnlib.exercises.engine import Case, Exercise, Mistake, described, make_check
 
 # -- images to feature rows ------------------------------------------------------------------
 
 
 def _images_case(images, max_value, note):
     images = np.array(images, dtype=np.uint8)
-    return Case((images, max_value), _described(note, images=images, max_value=max_value))
+    return Case((images, max_value), described(note, images=images, max_value=max_value))
 
 
 def _rows(images):
@@ -131,7 +118,7 @@ def _labels_case(y_true, y_pred, n_classes, note):
     y_true, y_pred = np.array(y_true), np.array(y_pred)
     return Case(
         (y_true, y_pred, n_classes),
-        _described(note, y_true=y_true, y_pred=y_pred, n_classes=n_classes),
+        described(note, y_true=y_true, y_pred=y_pred, n_classes=n_classes),
     )
 
 
@@ -224,7 +211,7 @@ check_confusion_matrix = make_check(CONFUSION_MATRIX)
 
 def _mistakes_case(P, y, m, note):
     P, y = np.array(P, dtype=np.float64), np.array(y)
-    return Case((P, y, m), _described(note, P=P, y=y, m=m))
+    return Case((P, y, m), described(note, P=P, y=y, m=m))
 
 
 def _mistakes(P, y):
