@@ -249,8 +249,9 @@ class Adam(Optimizer):
         _take_step(value, scratch)
 
 
-class TextbookAdam(Optimizer):
+class TextbookAdam(Adam):
     """Adam exactly as the equations read (chapter 8); ``Adam`` is the same rule, computed faster.
+    It takes the same arguments as ``Adam`` and keeps its own m and v.
 
     With t counting steps from 1::
 
@@ -260,14 +261,6 @@ class TextbookAdam(Optimizer):
     """
 
     moments = ("m", "v")
-
-    @property
-    def decay(self):
-        return min(self.beta1, self.beta2)
-
-    def __init__(self, params, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        super().__init__(params, lr, weight_decay)
 
     def init_state(self, value):
         return {"m": np.zeros_like(value), "v": np.zeros_like(value)}
